@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Методическая копилка — администрирование"
+admin.site.site_title = "Методическая копилка"
+admin.site.index_title = "Данные архива"
+
+urlpatterns = [
+    path("_nested_admin/", include("nested_admin.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("seminars.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,66 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from config.duplicates import LookalikeWarningAdminMixin, LookalikeWarningForm, merge_selected
+from seminars.models import TalkSpeaker
+
+from .models import Person
+
+
+class PersonForm(LookalikeWarningForm):
+    lookalike_fields = ("last_name", "first_name", "patronymic")
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def find_lookalikes(self, data):
+        return Person.objects.lookalikes(
+            data.get("last_name", ""), data.get("first_name", ""), data.get("patronymic", "")
+        )
+
+
+class SpeakerRoleInline(admin.TabularInline):
+    model = TalkSpeaker
+    fields = ["talk", "position", "library", "department"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name = "выступление"
+    verbose_name_plural = "выступления (должность и место работы на момент доклада)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(
+            "talk__seminar", "library__parent", "department__library"
+        )
+
+
+@admin.register(Person)
+class PersonAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
+    form = PersonForm
+    list_display = ["full_name", "consent", "talk_count"]
+    list_filter = ["consent"]
+    search_fields = ["last_name", "first_name", "patronymic"]
+    inlines = [SpeakerRoleInline]
+    actions = [merge_selected]
+    fieldsets = [
+        ("ФИО", {"fields": ["last_name", "first_name", "patronymic"]}),
+        (
+            "Согласие на публикацию (152-ФЗ)",
+            {"fields": ["consent", "consent_date", "consent_note"]},
+        ),
+        ("Для страницы на сайте", {"fields": ["photo", "bio", "slug"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(talk_count=Count("speaker_roles"))
+
+    @admin.display(description="ФИО", ordering="sort_key")
+    def full_name(self, person):
+        return person.full_name
+
+    @admin.display(description="докладов", ordering="talk_count")
+    def talk_count(self, person):
+        return person.talk_count
+

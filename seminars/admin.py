@@ -1,0 +1,126 @@
+import nested_admin
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "год"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Seminar.objects.dates("start_date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit() and len(value) == 4:
+            return queryset.filter(start_date__year=int(value))
+        return queryset
+
+
+class TalkSpeakerInline(nested_admin.NestedTabularInline):
+    model = TalkSpeaker
+    fields = ["order", "person", "position", "library", "department"]
+    autocomplete_fields = ["person", "library", "department"]
+    extra = 0
+    min_num = 1
+
+
+class TalkInline(nested_admin.NestedStackedInline):
+    model = Talk
+    fields = [
+        "order",
+        "title",
+        "abstract",
+        ("recording_url", "recording_start"),
+        "materials",
+        "topics",
+    ]
+    autocomplete_fields = ["topics"]
+    inlines = [TalkSpeakerInline]
+    extra = 0
+
+
+class ResolutionItemInline(nested_admin.NestedTabularInline):
+    model = ResolutionItem
+    fields = ["order", "section", "text"]
+    extra = 0
+
+
+class ResolutionInline(nested_admin.NestedStackedInline):
+    model = Resolution
+    fields = ["preamble", "closing"]
+    inlines = [ResolutionItemInline]
+    extra = 0
+    max_num = 1
+
+
+class SeminarLinkInline(nested_admin.NestedTabularInline):
+    model = SeminarLink
+    fields = ["order", "kind", "title", "url"]
+    extra = 0
+
+
+@admin.register(Seminar)
+class SeminarAdmin(nested_admin.NestedModelAdmin):
+    list_display = ["title", "start_date", "kind", "format", "organizer", "talk_count", "is_published"]
+    list_filter = [
+        "is_published",
+        YearFilter,
+        "kind",
+        "format",
+        "scope",
+        "organizer__region__federal_district",
+        "organizer__region",
+    ]
+    list_select_related = ["organizer__parent"]
+    search_fields = ["title", "organizer__name", "organizer__short_name"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["organizer", "organizer_department", "regions", "localities"]
+    inlines = [TalkInline, ResolutionInline, SeminarLinkInline]
+    fieldsets = [
+        (None, {"fields": ["title", ("kind", "scope", "format"), ("start_date", "end_date")]}),
+        ("Организатор", {"fields": ["organizer", "organizer_department"]}),
+        ("Цель и описание", {"fields": ["goal", "description"]}),
+        ("Участники", {"fields": ["regions", "localities", "participants_count"]}),
+        ("Публикация", {"fields": ["slug", "is_published"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(talk_count=Count("talks"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A published address is cited in letters and reports: it must not change.
+        return ["slug"] if obj is not None and obj.is_published else []
+
+    @admin.display(description="докладов", ordering="talk_count")
+    def talk_count(self, seminar):
+        return seminar.talk_count
+
+
+@admin.register(Talk)
+class TalkAdmin(nested_admin.NestedModelAdmin):
+    list_display = ["title", "seminar", "order"]
+    list_select_related = ["seminar"]
+    list_filter = ["seminar__kind", "seminar__format"]
+    search_fields = ["title", "speakers__person__last_name", "seminar__title"]
+    autocomplete_fields = ["seminar", "topics"]
+    inlines = [TalkSpeakerInline]
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(nested_admin.NestedModelAdmin):
+    list_display = ["seminar"]
+    list_select_related = ["seminar"]
+    search_fields = ["seminar__title", "preamble", "items__text"]
+    autocomplete_fields = ["seminar"]
+    inlines = [ResolutionItemInline]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    readonly_fields = ["slug"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeminarsConfig(AppConfig):
+    name = "seminars"
+    verbose_name = "Семинары"

@@ -1,0 +1,318 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from config.text import sort_key, unique_slug
+from libraries.models import Department, Library, Locality, Region
+from people.models import Person
+
+
+class Topic(models.Model):
+    name = models.CharField("название", max_length=150, unique=True)
+    slug = models.SlugField("адрес страницы", max_length=160, unique=True, blank=True)
+    sort_key = models.CharField(max_length=150, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = "тема"
+        verbose_name_plural = "темы"
+        ordering = ["sort_key", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class SeminarQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Seminar(models.Model):
+    class Kind(models.TextChoices):
+        SEMINAR = "seminar", "семинар"
+        WEBINAR = "webinar", "вебинар"
+        CONFERENCE = "conference", "конференция"
+        ROUND_TABLE = "round_table", "круглый стол"
+        MASTER_CLASS = "master_class", "мастер-класс"
+        SCHOOL = "school", "школа"
+        FORUM = "forum", "форум"
+        OTHER = "other", "другое"
+
+    class Scope(models.TextChoices):
+        MUNICIPAL = "municipal", "муниципальный"
+        REGIONAL = "regional", "региональный"
+        INTERREGIONAL = "interregional", "межрегиональный"
+        FEDERAL = "federal", "всероссийский"
+        INTERNATIONAL = "international", "международный"
+
+    class Format(models.TextChoices):
+        OFFLINE = "offline", "очный"
+        CORRESPONDENCE = "correspondence", "заочный"
+        BLENDED = "blended", "очно-заочный"
+        ONLINE = "online", "онлайн"
+
+    title = models.CharField(
+        "название", max_length=500, help_text="Без кавычек, как в документе."
+    )
+    slug = models.SlugField(
+        "адрес страницы",
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=(
+            "Латиницей. Оставьте пустым — заполнится транслитерацией названия. "
+            "После публикации не меняется, чтобы не ломать ссылки."
+        ),
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind, default=Kind.SEMINAR)
+    scope = models.CharField("уровень", max_length=20, choices=Scope, default=Scope.REGIONAL)
+    format = models.CharField("формат", max_length=20, choices=Format, default=Format.OFFLINE)
+    start_date = models.DateField("дата начала", db_index=True)
+    end_date = models.DateField(
+        "дата окончания", null=True, blank=True, help_text="Только если больше одного дня."
+    )
+    organizer = models.ForeignKey(
+        Library,
+        models.PROTECT,
+        related_name="organized_seminars",
+        verbose_name="организатор",
+    )
+    organizer_department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organized_seminars",
+        verbose_name="отдел организатора",
+    )
+    goal = models.TextField("цель", blank=True, help_text="С маленькой буквы, как после «целью которого являлось»…")
+    description = models.TextField("описание", blank=True)
+    regions = models.ManyToManyField(
+        Region,
+        blank=True,
+        related_name="participated_seminars",
+        verbose_name="регионы-участники",
+    )
+    localities = models.ManyToManyField(
+        Locality,
+        blank=True,
+        related_name="participated_seminars",
+        verbose_name="населённые пункты и районы — участники",
+    )
+    participants_count = models.PositiveIntegerField("число участников", null=True, blank=True)
+    is_published = models.BooleanField("опубликован", default=False, db_index=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    objects = SeminarQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "семинар"
+        verbose_name_plural = "семинары"
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="seminar_end_not_before_start",
+                violation_error_message="Дата окончания не может быть раньше даты начала.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "start_date"], name="seminar_published_date"),
+            models.Index(fields=["kind"], name="seminar_kind"),
+            models.Index(fields=["format"], name="seminar_format"),
+            models.Index(fields=["scope"], name="seminar_scope"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if (
+            self.organizer_department_id
+            and self.organizer_id
+            and self.organizer_department.library_id != self.organizer_id
+        ):
+            raise ValidationError(
+                {"organizer_department": "Этот отдел относится к другой библиотеке."}
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
+
+
+class SeminarLink(models.Model):
+    class Kind(models.TextChoices):
+        RECORDING = "recording", "запись"
+        CHANNEL = "channel", "канал с записями"
+        MATERIALS = "materials", "материалы"
+        OTHER = "other", "другое"
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="links", verbose_name="семинар"
+    )
+    kind = models.CharField("вид", max_length=20, choices=Kind, default=Kind.RECORDING)
+    title = models.CharField("подпись", max_length=300)
+    url = models.URLField("адрес", max_length=500)
+    order = models.PositiveSmallIntegerField("порядок", default=1)
+
+    class Meta:
+        verbose_name = "ссылка"
+        verbose_name_plural = "ссылки на записи и материалы"
+        ordering = ["seminar", "order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class TalkQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(seminar__is_published=True)
+
+
+class Talk(models.Model):
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="talks", verbose_name="семинар"
+    )
+    order = models.PositiveSmallIntegerField("№ в программе")
+    title = models.CharField(
+        "тема доклада",
+        max_length=500,
+        help_text="Без внешних кавычек; внутренние кавычки — как в документе.",
+    )
+    abstract = models.TextField("аннотация", blank=True)
+    recording_url = models.URLField("запись выступления", max_length=500, blank=True)
+    recording_start = models.DurationField(
+        "начало в записи",
+        null=True,
+        blank=True,
+        help_text="Если выступление — часть длинной записи: «01:02:30».",
+    )
+    materials = models.FileField("материалы", upload_to="talks/materials/", blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="talks", verbose_name="темы")
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "доклад"
+        verbose_name_plural = "доклады"
+        ordering = ["seminar", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "order"], name="talk_unique_order"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="talk_order_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.seminar.get_absolute_url()}#talk-{self.order}"
+
+
+class TalkSpeaker(models.Model):
+    """A person speaking in a talk, with the position and workplace they held *then*."""
+
+    talk = models.ForeignKey(Talk, models.CASCADE, related_name="speakers", verbose_name="доклад")
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="speaker_roles", verbose_name="докладчик"
+    )
+    order = models.PositiveSmallIntegerField("порядок", default=1)
+    position = models.CharField(
+        "должность",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Как в документе, вместе с отделом: «ведущий методист отдела формирования "
+            "и организации фондов»."
+        ),
+    )
+    library = models.ForeignKey(
+        Library,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="speaker_roles",
+        verbose_name="библиотека",
+    )
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="speaker_roles",
+        verbose_name="отдел",
+    )
+
+    class Meta:
+        verbose_name = "докладчик"
+        verbose_name_plural = "докладчики"
+        ordering = ["talk", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["talk", "person"], name="talkspeaker_unique_person"),
+            models.UniqueConstraint(fields=["talk", "order"], name="talkspeaker_unique_order"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+    def clean(self):
+        if self.department_id and self.department.library_id != self.library_id:
+            raise ValidationError({"department": "Этот отдел относится к другой библиотеке."})
+
+
+class Resolution(models.Model):
+    seminar = models.OneToOneField(
+        Seminar, models.CASCADE, related_name="resolution", verbose_name="семинар"
+    )
+    preamble = models.TextField(
+        "вступление", blank=True, help_text="Текст перед списком задач и выводов."
+    )
+    closing = models.TextField("заключение", blank=True)
+
+    class Meta:
+        verbose_name = "резолюция"
+        verbose_name_plural = "резолюции"
+        ordering = ["seminar"]
+
+    def __str__(self):
+        return f"Резолюция: {self.seminar}"
+
+
+class ResolutionItem(models.Model):
+    class Section(models.TextChoices):
+        TASKS = "tasks", "Задачи"
+        CONCLUSIONS = "conclusions", "Выводы"
+        RECOMMENDATIONS = "recommendations", "Рекомендации"
+        DECISIONS = "decisions", "Решения"
+        PROPOSALS = "proposals", "Предложения"
+
+    resolution = models.ForeignKey(
+        Resolution, models.CASCADE, related_name="items", verbose_name="резолюция"
+    )
+    section = models.CharField("раздел", max_length=20, choices=Section)
+    order = models.PositiveSmallIntegerField("порядок")
+    text = models.TextField("текст")
+
+    class Meta:
+        verbose_name = "пункт резолюции"
+        verbose_name_plural = "пункты резолюции"
+        ordering = ["resolution", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "order"], name="resolutionitem_unique_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
