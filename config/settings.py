@@ -99,6 +99,8 @@ def _database():
         # Our backend adds Cyrillic-aware LIKE/ordering functions (SQLite folds ASCII only).
         config["ENGINE"] = "config.sqlite"
         config["CONN_MAX_AGE"] = 0
+        # Named explicitly so that pytest-django treats it as in-memory under xdist.
+        config["TEST"] = {"NAME": ":memory:"}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     return config
