@@ -54,14 +54,23 @@ class LookalikeWarningForm(forms.ModelForm):
         return data
 
 
-class LookalikeWarningAdminMixin:
-    """Shows the confirmation checkbox once a submitted form has been checked for lookalikes."""
+class DuplicatesAdminMixin:
+    """Merge action, and the lookalike confirmation checkbox once a form has been submitted."""
+
+    actions = ["merge_selected"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if request.method == "POST":
             fieldsets.append(("Проверка на дубли", {"fields": ["confirm_lookalike"]}))
         return fieldsets
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="Объединить выбранные записи", permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        return merge_view(self, request, queryset)
 
 
 def _unique_field_sets(model):
@@ -71,7 +80,11 @@ def _unique_field_sets(model):
         if constraint.fields
     ]
     sets += [tuple(group) for group in model._meta.unique_together]
-    sets += [(field.name,) for field in model._meta.local_fields if field.unique and not field.primary_key]
+    sets += [
+        (field.name,)
+        for field in model._meta.local_fields
+        if field.unique and not field.primary_key
+    ]
     return sets
 
 
@@ -112,8 +125,8 @@ def merge(keep, duplicates):
             duplicate.delete()
 
 
-@admin.action(description="Объединить выбранные записи", permissions=["change", "delete"])
-def merge_selected(modeladmin, request, queryset):
+def merge_view(modeladmin, request, queryset):
+    """The merge action: asks which record to keep, then merges the others into it."""
     records = list(queryset)
     opts = modeladmin.model._meta
     if len(records) < 2:
@@ -131,9 +144,8 @@ def merge_selected(modeladmin, request, queryset):
         except ValidationError as error:
             modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
+        modeladmin.log_deletions(request, queryset.exclude(pk=keep.pk))
         merge(keep, duplicates)
-        for duplicate in duplicates:
-            modeladmin.log_deletion(request, duplicate, str(duplicate))
         modeladmin.log_change(request, keep, f"Объединено с: {', '.join(map(str, duplicates))}")
         modeladmin.message_user(
             request,

@@ -141,6 +141,9 @@ STORAGES = {
     },
 }
 
+# Development (and tests) serve static files from the app folders, without collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Uploaded images are limited before Pillow decodes them (decompression bombs).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from config.duplicates import LookalikeWarningAdminMixin, LookalikeWarningForm, merge_selected
+from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 
 from .models import Department, Library, Locality, Region
 
@@ -55,7 +55,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
+class LibraryAdmin(DuplicatesAdminMixin, admin.ModelAdmin):
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
     list_filter = ["is_published", "region__federal_district", "region"]
@@ -63,7 +63,6 @@ class LibraryAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
     search_fields = ["name", "short_name", "legal_form", "parent__name", "parent__short_name"]
     autocomplete_fields = ["parent", "region", "locality"]
     inlines = [DepartmentInline, BranchInline]
-    actions = [merge_selected]
     fieldsets = [
         ("Название", {"fields": ["legal_form", "name", "short_name"]}),
         ("Место в сети библиотек", {"fields": ["parent", "region", "locality"]}),

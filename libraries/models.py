@@ -172,22 +172,12 @@ class Library(models.Model):
             models.UniqueConstraint(
                 fields=["parent", "name"], name="library_unique_name_in_parent"
             ),
-            models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="library_not_own_parent"
-            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="library_not_own_parent"),
         ]
 
     def __str__(self):
         own = f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
         return f"{own} {self.parent}" if self.parent_id else own
-
-    def clean(self):
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": "Библиотека не может входить сама в себя."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
 
     def save(self, *args, **kwargs):
         self.sort_key = sort_key(self.name)
@@ -201,6 +191,14 @@ class Library(models.Model):
 
     def get_absolute_url(self):
         return reverse("libraries:library_detail", args=[self.slug])
+
+    def clean(self):
+        ancestor, seen = self.parent, set()
+        while ancestor is not None and ancestor.pk not in seen:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "Библиотека не может входить сама в себя."})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
 
 
 class Department(models.Model):

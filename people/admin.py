@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from config.duplicates import LookalikeWarningAdminMixin, LookalikeWarningForm, merge_selected
+from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 from seminars.models import TalkSpeaker
 
 from .models import Person
@@ -31,19 +31,20 @@ class SpeakerRoleInline(admin.TabularInline):
     verbose_name_plural = "выступления (должность и место работы на момент доклада)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "talk__seminar", "library__parent", "department__library"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("talk__seminar", "library__parent", "department__library")
         )
 
 
 @admin.register(Person)
-class PersonAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
+class PersonAdmin(DuplicatesAdminMixin, admin.ModelAdmin):
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]
     search_fields = ["last_name", "first_name", "patronymic"]
     inlines = [SpeakerRoleInline]
-    actions = [merge_selected]
     fieldsets = [
         ("ФИО", {"fields": ["last_name", "first_name", "patronymic"]}),
         (
@@ -54,7 +55,9 @@ class PersonAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(talk_count=Count("speaker_roles"))
+        # Aggregation drops Meta.ordering; autocomplete pages need a stable order.
+        queryset = super().get_queryset(request).annotate(talk_count=Count("speaker_roles"))
+        return queryset.order_by(*Person._meta.ordering)
 
     @admin.display(description="ФИО", ordering="sort_key")
     def full_name(self, person):
@@ -63,4 +66,3 @@ class PersonAdmin(LookalikeWarningAdminMixin, admin.ModelAdmin):
     @admin.display(description="докладов", ordering="talk_count")
     def talk_count(self, person):
         return person.talk_count
-

@@ -65,7 +65,15 @@ class SeminarLinkInline(nested_admin.NestedTabularInline):
 
 @admin.register(Seminar)
 class SeminarAdmin(nested_admin.NestedModelAdmin):
-    list_display = ["title", "start_date", "kind", "format", "organizer", "talk_count", "is_published"]
+    list_display = [
+        "title",
+        "start_date",
+        "kind",
+        "format",
+        "organizer",
+        "talk_count",
+        "is_published",
+    ]
     list_filter = [
         "is_published",
         YearFilter,
@@ -89,7 +97,9 @@ class SeminarAdmin(nested_admin.NestedModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(talk_count=Count("talks"))
+        # Aggregation drops Meta.ordering; autocomplete pages need a stable order.
+        queryset = super().get_queryset(request).annotate(talk_count=Count("talks"))
+        return queryset.order_by(*Seminar._meta.ordering)
 
     def get_readonly_fields(self, request, obj=None):
         # A published address is cited in letters and reports: it must not change.

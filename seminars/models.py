@@ -57,9 +57,7 @@ class Seminar(models.Model):
         BLENDED = "blended", "очно-заочный"
         ONLINE = "online", "онлайн"
 
-    title = models.CharField(
-        "название", max_length=500, help_text="Без кавычек, как в документе."
-    )
+    title = models.CharField("название", max_length=500, help_text="Без кавычек, как в документе.")
     slug = models.SlugField(
         "адрес страницы",
         max_length=100,
@@ -91,7 +89,9 @@ class Seminar(models.Model):
         related_name="organized_seminars",
         verbose_name="отдел организатора",
     )
-    goal = models.TextField("цель", blank=True, help_text="С маленькой буквы, как после «целью которого являлось»…")
+    goal = models.TextField(
+        "цель", blank=True, help_text="С маленькой буквы, как после «целью которого являлось»…"
+    )
     description = models.TextField("описание", blank=True)
     regions = models.ManyToManyField(
         Region,
@@ -133,6 +133,14 @@ class Seminar(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
+
     def clean(self):
         if (
             self.organizer_department_id
@@ -142,14 +150,6 @@ class Seminar(models.Model):
             raise ValidationError(
                 {"organizer_department": "Этот отдел относится к другой библиотеке."}
             )
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
 
 
 class SeminarLink(models.Model):

@@ -14,7 +14,9 @@ from people.models import Person
 from seminars.models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker
 
 SEMINAR_DATE = datetime.date(2021, 11, 24)
-SEMINAR_TITLE = "Библиотека-онлайн: опыт дистанционного обслуживания пользователей в современных условиях"
+SEMINAR_TITLE = (
+    "Библиотека-онлайн: опыт дистанционного обслуживания пользователей в современных условиях"
+)
 
 # key: (region code, name, kind)
 LOCALITIES = {
@@ -31,7 +33,13 @@ LOCALITIES = {
 
 # key: (legal form, name, short name, parent key, locality key); parents come first.
 LIBRARIES = {
-    "kkdb": ("КГБУ", "Камчатская краевая детская библиотека им. В. Кручины", "", None, "petropavlovsk"),
+    "kkdb": (
+        "КГБУ",
+        "Камчатская краевая детская библиотека им. В. Кручины",
+        "",
+        None,
+        "petropavlovsk",
+    ),
     "sakhalin": ("ГБУК", "Сахалинская областная детская библиотека", "", None, "yuzhno-sakhalinsk"),
     "pk-cbs": (
         "",
@@ -40,7 +48,13 @@ LIBRARIES = {
         None,
         "petropavlovsk",
     ),
-    "ivanovo": ("ГБУ", "Ивановская областная библиотека для детей и юношества", "", None, "ivanovo"),
+    "ivanovo": (
+        "ГБУ",
+        "Ивановская областная библиотека для детей и юношества",
+        "",
+        None,
+        "ivanovo",
+    ),
     "samara": ("ГБУК", "Самарская областная детская библиотека", "", None, "samara"),
     "orel": ("БУК", "Орловская областная детская библиотека им. М.М. Пришвина", "", None, "orel"),
     "kovrov-cbs": (
@@ -50,7 +64,13 @@ LIBRARIES = {
         None,
         "kovrov",
     ),
-    "kovrov-cdb": ("", "Центральная детская библиотека имени С.М. Голицына", "", "kovrov-cbs", None),
+    "kovrov-cdb": (
+        "",
+        "Центральная детская библиотека имени С.М. Голицына",
+        "",
+        "kovrov-cbs",
+        None,
+    ),
     "khabarovsk-csdb": (
         "МБУК",
         "Централизованная система детских библиотек г. Хабаровска",
@@ -66,7 +86,11 @@ LIBRARIES = {
 
 # key: (library key, name, kind)
 DEPARTMENTS = {
-    "kkdb-method": ("kkdb", "Отдел научно-методической и проектной работы", Department.Kind.DEPARTMENT),
+    "kkdb-method": (
+        "kkdb",
+        "Отдел научно-методической и проектной работы",
+        Department.Kind.DEPARTMENT,
+    ),
     "kkdb-funds": ("kkdb", "отдел формирования и организации фондов", Department.Kind.DEPARTMENT),
     "pk-dostupny": ("pk-cbs", "ИБЦ «Доступный город»", Department.Kind.INFO_CENTER),
     "ivanovo-detstvo": ("ivanovo", "отдел «Детство»", Department.Kind.DEPARTMENT),

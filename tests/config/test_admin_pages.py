@@ -1,0 +1,93 @@
+"""Every admin page a methodologist opens works with the demo data."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+MODELS = list(admin.site._registry)
+
+
+def instance_for(model):
+    """The demo data has no groups or topics: make one so their change page is checked too."""
+    from django.contrib.auth.models import Group
+
+    from seminars.models import Topic
+
+    return {
+        Group: lambda: Group.objects.create(name="Проверка"),
+        Topic: lambda: Topic.objects.create(name="ВКонтакте"),
+    }[model]()
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
+def test_changelist_add_and_change_pages(demo_seminar, staff_client, model):
+    assert staff_client.get(admin_url(model, "changelist")).status_code == 200
+    assert staff_client.get(admin_url(model, "add")).status_code == 200
+    obj = model._default_manager.first() or instance_for(model)
+    assert staff_client.get(admin_url(model, "change", obj.pk)).status_code == 200
+
+
+def test_admin_is_in_russian(demo_seminar, staff_client):
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    assert "Методическая копилка — администрирование" in page
+    assert "Семинары" in page and "Библиотеки" in page and "Люди" in page
+
+
+def test_seminar_page_has_talks_with_speakers_and_resolution_inline(demo_seminar, staff_client):
+    from seminars.models import Seminar
+
+    page = staff_client.get(admin_url(Seminar, "change", demo_seminar.pk)).content.decode()
+    assert page.count('name="talks-') > 12
+    assert "talks-0-speakers-0-person" in page
+    assert "Абрамкина Елена Ивановна" in page
+    assert "resolution-0-items-5-text" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "expected"),
+    [
+        ("people/person", "АБРАМКИНА", "Абрамкина Елена Ивановна"),
+        ("people/person", "абрамкина", "Абрамкина Елена Ивановна"),
+        ("libraries/library", "соболевская", "Соболевская библиотека"),
+        ("libraries/region", "камчатский", "Камчатский край"),
+        ("libraries/locality", "ОРЕЛ", "Орёл"),
+    ],
+)
+def test_admin_search_is_case_and_yo_insensitive(demo_seminar, staff_client, path, query, expected):
+    page = staff_client.get(f"/admin/{path}/", {"q": query}).content.decode()
+    assert expected in page
+
+
+def test_autocomplete_finds_people_by_lowercase_cyrillic(demo_seminar, staff_client):
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "калинов",
+            "app_label": "seminars",
+            "model_name": "talkspeaker",
+            "field_name": "person",
+        },
+    )
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Калиновская Ирина Михайловна"
+    ]
+
+
+def test_year_filter(demo_seminar, staff_client):
+    page = staff_client.get("/admin/seminars/seminar/", {"year": "2021"}).content.decode()
+    assert "Библиотека-онлайн" in page
+    page = staff_client.get("/admin/seminars/seminar/", {"year": "2020"}).content.decode()
+    assert "Библиотека-онлайн" not in page
+
+
+def test_published_slug_is_read_only(demo_seminar, staff_client):
+    from seminars.models import Seminar
+
+    page = staff_client.get(admin_url(Seminar, "change", demo_seminar.pk)).content.decode()
+    assert 'name="slug"' not in page
+    assert demo_seminar.slug in page
