@@ -1,25 +1,26 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 
 from .models import Department, Library, Locality, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "federal_district", "code"]
     list_filter = ["federal_district", "kind"]
-    search_fields = ["name", "code"]
+    search_fields = ["sort_key", "code"]
     readonly_fields = ["slug"]
 
 
 @admin.register(Locality)
-class LocalityAdmin(admin.ModelAdmin):
+class LocalityAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region__federal_district"]
     list_select_related = ["region"]
-    search_fields = ["name", "region__name"]
+    search_fields = ["sort_key", "region__sort_key"]
     autocomplete_fields = ["region"]
     readonly_fields = ["slug"]
 
@@ -55,12 +56,18 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(DuplicatesAdminMixin, admin.ModelAdmin):
+class LibraryAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
     list_filter = ["is_published", "region__federal_district", "region"]
     list_select_related = ["parent__parent", "region", "locality"]
-    search_fields = ["name", "short_name", "legal_form", "parent__name", "parent__short_name"]
+    search_fields = [
+        "sort_key",
+        "short_name",
+        "legal_form",
+        "parent__sort_key",
+        "parent__short_name",
+    ]
     autocomplete_fields = ["parent", "region", "locality"]
     inlines = [DepartmentInline, BranchInline]
     fieldsets = [
@@ -82,9 +89,9 @@ class LibraryAdmin(DuplicatesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library__parent"]
-    search_fields = ["name", "library__name", "library__short_name"]
+    search_fields = ["sort_key", "library__sort_key", "library__short_name"]
     autocomplete_fields = ["library"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 from seminars.models import TalkSpeaker
 
@@ -39,11 +40,11 @@ class SpeakerRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(DuplicatesAdminMixin, admin.ModelAdmin):
+class PersonAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]
-    search_fields = ["last_name", "first_name", "patronymic"]
+    search_fields = ["sort_key"]
     inlines = [SpeakerRoleInline]
     fieldsets = [
         ("ФИО", {"fields": ["last_name", "first_name", "patronymic"]}),

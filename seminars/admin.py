@@ -2,6 +2,8 @@ import nested_admin
 from django.contrib import admin
 from django.db.models import Count
 
+from config.admin_search import FoldedSearchMixin
+
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
 
 
@@ -64,7 +66,7 @@ class SeminarLinkInline(nested_admin.NestedTabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(nested_admin.NestedModelAdmin):
+class SeminarAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -84,7 +86,7 @@ class SeminarAdmin(nested_admin.NestedModelAdmin):
         "organizer__region",
     ]
     list_select_related = ["organizer__parent"]
-    search_fields = ["title", "organizer__name", "organizer__short_name"]
+    search_fields = ["title", "organizer__sort_key", "organizer__short_name"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["organizer", "organizer_department", "regions", "localities"]
     inlines = [TalkInline, ResolutionInline, SeminarLinkInline]
@@ -111,17 +113,17 @@ class SeminarAdmin(nested_admin.NestedModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(nested_admin.NestedModelAdmin):
+class TalkAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
     list_filter = ["seminar__kind", "seminar__format"]
-    search_fields = ["title", "speakers__person__last_name", "seminar__title"]
+    search_fields = ["title", "speakers__person__sort_key", "seminar__title"]
     autocomplete_fields = ["seminar", "topics"]
     inlines = [TalkSpeakerInline]
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(nested_admin.NestedModelAdmin):
+class ResolutionAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
@@ -130,7 +132,7 @@ class ResolutionAdmin(nested_admin.NestedModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name"]
-    search_fields = ["name"]
+    search_fields = ["sort_key"]
     readonly_fields = ["slug"]
