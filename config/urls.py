@@ -11,6 +11,8 @@ urlpatterns = [
     path("_nested_admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
     path("", include("seminars.urls")),
+    path("", include("libraries.urls")),
+    path("", include("people.urls")),
 ]
 
 if settings.DEBUG:

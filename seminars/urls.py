@@ -6,4 +6,12 @@ app_name = "seminars"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("seminars/", views.seminar_list, name="seminar_list"),
+    path("seminars/<int:year>/<slug:slug>/", views.seminar_detail, name="seminar_detail"),
+    path(
+        "seminars/<int:year>/<slug:slug>/resolution/",
+        views.resolution_print,
+        name="resolution_print",
+    ),
+    path("talks/", views.talk_list, name="talk_list"),
 ]

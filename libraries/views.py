@@ -1,0 +1,138 @@
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from seminars.models import Seminar, Talk, TalkSpeaker
+from seminars.views import SEMINAR_LIST_RELATED, speakers_prefetch
+
+from .models import FederalDistrict, Library, Region
+
+DETAIL_ROWS = 20
+
+
+def library_tree(library):
+    """Speaker roles at `library`, its branches and their branches (three levels in a ЦБС)."""
+    return (
+        Q(library=library)
+        | Q(library__parent=library)
+        | Q(library__parent__parent=library)
+        | Q(department__library=library)
+    )
+
+
+def talks_where(roles):
+    """Published talks with at least one speaker role in `roles`, newest first."""
+    return (
+        Talk.objects.published()
+        .filter(pk__in=roles.values("talk"))
+        .select_related("seminar")
+        .prefetch_related(speakers_prefetch())
+        .order_by("-seminar__start_date", "seminar_id", "order")
+    )
+
+
+def library_list(request):
+    libraries = (
+        Library.objects.published()
+        .filter(parent=None)
+        .select_related("region", "locality")
+        .annotate(branch_count=Count("branches", filter=Q(branches__is_published=True)))
+        .order_by("sort_key", "id")
+    )
+    page = Paginator(libraries, 50).get_page(request.GET.get("page"))
+    context = {
+        "page_title": "Библиотеки",
+        "page_description": (
+            "Библиотеки, чьи специалисты выступали на семинарах, и организаторы семинаров."
+        ),
+        "page": page,
+    }
+    return render(request, "libraries/library_list.html", context)
+
+
+def library_detail(request, slug):
+    libraries = Library.objects.all() if request.user.is_staff else Library.objects.published()
+    library = get_object_or_404(
+        libraries.select_related("parent", "parent__parent", "region", "locality"), slug=slug
+    )
+    talks = talks_where(TalkSpeaker.objects.filter(library_tree(library)))
+    seminars = (
+        Seminar.objects.published()
+        .filter(Q(organizer=library) | Q(organizer__parent=library))
+        .select_related(*SEMINAR_LIST_RELATED)
+    )
+    context = {
+        "page_title": library.short_name or library.name,
+        "page_description": f"{library}: доклады специалистов и семинары библиотеки.",
+        "library": library,
+        "draft": not library.is_published,
+        "branches": library.branches.published().select_related("locality"),
+        "departments": library.departments.all(),
+        "talk_count": talks.count(),
+        "talks": talks[:DETAIL_ROWS],
+        "seminars": seminars[:DETAIL_ROWS],
+    }
+    return render(request, "libraries/library_detail.html", context)
+
+
+def region_list(request):
+    """The federal-district overview: every district with its regions and their talk counts."""
+    regions = Region.objects.annotate(
+        talk_count=Count(
+            "libraries__speaker_roles__talk",
+            distinct=True,
+            filter=Q(libraries__speaker_roles__talk__seminar__is_published=True),
+        )
+    ).order_by("sort_key")
+    districts = [
+        {"value": value, "label": label, "regions": [], "talk_count": 0}
+        for value, label in FederalDistrict.choices
+    ]
+    by_value = {district["value"]: district for district in districts}
+    for region in regions:
+        district = by_value[region.federal_district]
+        district["regions"].append(region)
+    district_talks = (
+        TalkSpeaker.objects.filter(talk__seminar__is_published=True)
+        .values("library__region__federal_district")
+        .annotate(n=Count("talk", distinct=True))
+    )
+    for row in district_talks:
+        if row["library__region__federal_district"] in by_value:
+            by_value[row["library__region__federal_district"]]["talk_count"] = row["n"]
+    context = {
+        "page_title": "Регионы и федеральные округа",
+        "page_description": (
+            "Доклады семинаров по федеральным округам и субъектам Российской Федерации."
+        ),
+        "districts": districts,
+    }
+    return render(request, "libraries/region_list.html", context)
+
+
+def region_detail(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    talks = talks_where(TalkSpeaker.objects.filter(library__region=region))
+    seminars = (
+        Seminar.objects.published()
+        .filter(Q(organizer__region=region) | Q(regions=region))
+        .distinct()
+        .select_related(*SEMINAR_LIST_RELATED)
+    )
+    libraries = (
+        Library.objects.published()
+        .filter(region=region, parent=None)
+        .select_related("locality")
+        .annotate(branch_count=Count("branches", filter=Q(branches__is_published=True)))
+        .order_by("sort_key", "id")
+    )
+    context = {
+        "page_title": region.name,
+        "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
+        "region": region,
+        "talk_count": talks.count(),
+        "talks": talks[:DETAIL_ROWS],
+        "seminars": seminars[:DETAIL_ROWS],
+        "libraries": libraries,
+    }
+    return render(request, "libraries/region_detail.html", context)
