@@ -2,8 +2,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from seminars.filters import library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.views import SEMINAR_LIST_RELATED, speakers_prefetch
+from seminars.views import SEMINAR_LIST_RELATED, speakers_prefetch, suggest_response
 
 from .models import FederalDistrict, Library, Region
 
@@ -136,3 +137,11 @@ def region_detail(request, slug):
         "libraries": libraries,
     }
     return render(request, "libraries/region_detail.html", context)
+
+
+def library_suggest(request):
+    return suggest_response(
+        request,
+        lambda text: library_matches(text).select_related("parent", "parent__parent"),
+        str,
+    )

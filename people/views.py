@@ -5,7 +5,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from config.text import fold
+from seminars.filters import speaker_matches
 from seminars.models import TalkSpeaker
+from seminars.views import suggest_response
 
 from .models import Person
 
@@ -90,3 +92,12 @@ def positions_over_time(roles):
         entry["first"] = min(entry["first"], year)
         entry["last"] = max(entry["last"], year)
     return list(held.values())
+
+
+def person_suggest(request):
+    """Only people who consented: their slug is their name, so no slug of anyone else leaves."""
+    return suggest_response(
+        request,
+        lambda text: speaker_matches(text).filter(pk__in=speakers().public().values("pk")),
+        lambda person: person.full_name,
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
         name="resolution_print",
     ),
     path("talks/", views.talk_list, name="talk_list"),
+    path("talks/export.<str:fmt>", views.talk_export, name="talk_export"),
+    path("seminars/suggest.json", views.seminar_suggest, name="seminar_suggest"),
 ]

@@ -1,21 +1,28 @@
+import csv
 import json
 
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from libraries.models import Region
 
+from .filters import TalkFilter, seminar_matches
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
+TALKS_PER_PAGE = 20
+SUGGEST_SIZE = 10
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 
 
@@ -207,11 +214,175 @@ def event_jsonld(request, seminar, talks):
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
+def talk_filter(request):
+    return TalkFilter(request.GET, queryset=Talk.objects.published())
+
+
 def talk_list(request):
-    talks = Talk.objects.published().select_related("seminar").prefetch_related(speakers_prefetch())
+    filterset = talk_filter(request)
+    valid = filterset.is_valid()
+    talks = filterset.sorted_qs if valid else Talk.objects.none()
+    talks = talks.select_related("seminar").prefetch_related(speakers_prefetch())
+    page = Paginator(talks, TALKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "page_title": "Доклады",
+        "page_title": talk_list_title(filterset) if valid else "Доклады",
         "page_description": "Доклады семинаров по регионам, библиотекам, докладчикам и темам.",
-        "talks": talks.order_by("-seminar__start_date", "seminar_id", "order"),
+        "filter": filterset,
+        "form": filterset.form,
+        "page": page,
+        "facets": facet_options(request, filterset) if valid else {},
+        "loosen": loosen_hints(request, filterset) if valid and not page.paginator.count else [],
+        "filtered": valid and bool(filterset.active()),
     }
     return render(request, "seminars/talk_list.html", context)
+
+
+EXPORT_COLUMNS = ("Дата", "Семинар", "№", "Доклад", "Докладчики", "Библиотеки", "Регионы", "Адрес")
+EXPORT_MAX_ROWS = 10_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def speaker_label(speaker):
+    """As on the pages: the full name and position with consent, «Фамилия И. О.» without."""
+    person = speaker.person
+    if not person.is_public:
+        return person.short_name
+    return f"{person.full_name}, {speaker.position}" if speaker.position else person.full_name
+
+
+def export_rows(request, talks):
+    for talk in talks:
+        speakers = list(talk.speakers.all())
+        libraries = dict.fromkeys(str(s.library) for s in speakers if s.library)
+        regions = dict.fromkeys(
+            s.library.region.name for s in speakers if s.library and s.library.region
+        )
+        yield (
+            date_range(talk.seminar.start_date, talk.seminar.end_date),
+            talk.seminar.title,
+            talk.order,
+            talk.title,
+            "; ".join(speaker_label(speaker) for speaker in speakers),
+            "; ".join(libraries),
+            "; ".join(regions),
+            request.build_absolute_uri(talk.get_absolute_url()),
+        )
+
+
+def neutralise(value):
+    """A cell that starts like a formula is prefixed with «'» so spreadsheets show it as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
+    return value
+
+
+def talk_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Нет такого формата.")
+    filterset = talk_filter(request)
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            "Фильтр заполнен с ошибкой: исправьте его на странице докладов.",
+            content_type="text/plain; charset=utf-8",
+        )
+    talks = filterset.sorted_qs.select_related("seminar").prefetch_related(speakers_prefetch())[
+        :EXPORT_MAX_ROWS
+    ]
+    rows = export_rows(request, talks)
+    filename = f"doklady-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        # The byte order mark makes Excel read the file as UTF-8, not as cp1251.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows([neutralise(value) for value in row] for row in rows)
+    else:
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        write_xlsx(response, rows)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def write_xlsx(response, rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Доклады"
+    sheet.append(EXPORT_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                # Text stays text: openpyxl would otherwise store «=…» as a formula.
+                cell.data_type = "s"
+                cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    workbook.save(response)
+
+
+def suggest_response(request, matches, label):
+    """JSON for static/js/suggest.js: up to ten {value: slug, label: name} for ?q= (2+ letters)."""
+    text = request.GET.get("q", "").strip()[:200]
+    results = []
+    if len(text) >= 2:
+        results = [{"value": obj.slug, "label": label(obj)} for obj in matches(text)[:SUGGEST_SIZE]]
+    return JsonResponse({"results": results})
+
+
+def seminar_suggest(request):
+    return suggest_response(
+        request,
+        lambda text: seminar_matches(text).order_by("-start_date", "-id"),
+        lambda seminar: f"{seminar.title} ({seminar.start_date.year})",
+    )
+
+
+def talk_list_title(filterset):
+    """«Доклады: Камчатский край» for a single-region filter, so a shared link reads right."""
+    regions = filterset.form.cleaned_data.get("region") or []
+    if len(regions) == 1 and filterset.active() == ["region"]:
+        return f"Доклады: {regions[0].name}"
+    return "Доклады"
+
+
+def facet_options(request, filterset):
+    """Facet options with counts; checked options stay visible even when they give nothing."""
+    facets = filterset.facets()
+    for name, options in facets.items():
+        chosen = set(request.GET.getlist(name))
+        present = {str(option["value"]) for option in options}
+        for option in options:
+            option["checked"] = str(option["value"]) in chosen
+        if name == "region":
+            missing = [region for region in filterset.form.cleaned_data["region"] or []]
+            options.extend(
+                {"value": region.slug, "label": region.name, "count": 0, "checked": True}
+                for region in missing
+                if region.slug not in present
+            )
+    return facets
+
+
+def loosen_hints(request, filterset):
+    """For an empty result: which single filter to remove, and how many talks that would give."""
+    hints = []
+    for name in filterset.active():
+        count = filterset.without(name).count()
+        if count:
+            query = request.GET.copy()
+            query.pop(name, None)
+            query.pop("page", None)
+            hints.append(
+                {
+                    "label": filterset.filters[name].label,
+                    "count": count,
+                    "url": f"?{query.urlencode()}",
+                }
+            )
+    return hints

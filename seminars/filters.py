@@ -1,0 +1,325 @@
+"""The talk filter: one FilterSet for the talk list, its facets, exports and «nothing found».
+
+Libraries, people and seminars are far too many for a `<select>`: their filters take a slug (what
+the as-you-type suggestions submit) or any part of a name (what a visitor without JavaScript types).
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+from django.urls import reverse_lazy
+
+from config.text import sort_key
+from libraries.models import FederalDistrict, Library, Region
+from people.models import Person
+
+from .models import Seminar, Talk, TalkSpeaker, Topic
+
+YEAR_MIN, YEAR_MAX = 1900, 2100
+TOPIC_FACET_SIZE = 30
+
+
+def slug_or_name(queryset, text, by_name):
+    """The record whose slug is `text` (what a suggestion submits), else those matching by name."""
+    by_slug = queryset.filter(slug=text)
+    return by_slug if by_slug.exists() else queryset.filter(by_name)
+
+
+def library_matches(text):
+    """Published libraries by slug or by part of the name (case and ё ignored)."""
+    text = text.strip()
+    return slug_or_name(
+        Library.objects.published(),
+        text,
+        Q(sort_key__contains=sort_key(text)) | Q(short_name__icontains=text),
+    )
+
+
+def speaker_matches(text):
+    """People by slug or name; people without consent only by their exact surname (152-ФЗ)."""
+    text = text.strip()
+    return slug_or_name(
+        Person.objects.all(),
+        text,
+        Q(consent=Person.Consent.GIVEN, sort_key__contains=sort_key(text))
+        | Q(last_name__iexact=text),
+    ).filter(Q(consent=Person.Consent.GIVEN) | Q(last_name__iexact=text))
+
+
+def seminar_matches(text):
+    text = text.strip()
+    return slug_or_name(Seminar.objects.published(), text, Q(title__icontains=text))
+
+
+class LookupField(forms.CharField):
+    """Text that must name at least one record; cleans to the queryset of those records."""
+
+    def __init__(self, *, lookup, not_found, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.lookup = lookup
+        self.not_found = not_found
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        matches = self.lookup(value)
+        if not matches.exists():
+            raise forms.ValidationError(self.not_found, params={"value": value})
+        return matches
+
+
+class LookupFilter(django_filters.Filter):
+    field_class = LookupField
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        super().__init__(*args, **kwargs)
+
+
+def suggest_input(url_name, placeholder):
+    """A text box that static/js/suggest.js turns into as-you-type suggestions."""
+    return forms.TextInput(
+        attrs={
+            "data-suggest": reverse_lazy(url_name),
+            "placeholder": placeholder,
+            "autocomplete": "off",
+        }
+    )
+
+
+class TalkFilter(django_filters.FilterSet):
+    SORTS = {
+        "newest": ("-seminar__start_date", "-seminar_id", "order"),
+        "oldest": ("seminar__start_date", "seminar_id", "order"),
+        "title": ("title", "seminar_id", "order"),
+    }
+
+    q = django_filters.CharFilter(
+        label="Текст",
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "слово из темы или аннотации"}
+        ),
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label="Регион",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
+    )
+    district = django_filters.MultipleChoiceFilter(
+        label="Федеральный округ", choices=FederalDistrict.choices, method="filter_district"
+    )
+    library = LookupFilter(
+        label="Библиотека",
+        method="filter_library",
+        lookup=library_matches,
+        not_found="Библиотека «%(value)s» не найдена: проверьте название.",
+        widget=suggest_input("libraries:library_suggest", "название или часть названия"),
+        help_text="С филиалами и отделами.",
+    )
+    speaker = LookupFilter(
+        label="Докладчик",
+        method="filter_speaker",
+        lookup=speaker_matches,
+        not_found="Докладчик «%(value)s» не найден: проверьте фамилию.",
+        widget=suggest_input("people:person_suggest", "фамилия"),
+    )
+    seminar = LookupFilter(
+        label="Семинар",
+        method="filter_seminar",
+        lookup=seminar_matches,
+        not_found="Семинар «%(value)s» не найден: проверьте название.",
+        widget=suggest_input("seminars:seminar_suggest", "название или часть названия"),
+    )
+    year_from = YearFilter(label="с", field_name="seminar__start_date", lookup_expr="year__gte")
+    year_to = YearFilter(label="по", field_name="seminar__start_date", lookup_expr="year__lte")
+    kind = django_filters.MultipleChoiceFilter(
+        label="Вид мероприятия", field_name="seminar__kind", choices=Seminar.Kind.choices
+    )
+    format = django_filters.MultipleChoiceFilter(
+        label="Формат", field_name="seminar__format", choices=Seminar.Format.choices
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        label="Тема", queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic"
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Порядок",
+        choices=[
+            ("newest", "сначала новые"),
+            ("oldest", "сначала старые"),
+            ("title", "по названию"),
+        ],
+        empty_label=None,
+        method="filter_sort",
+    )
+
+    class Meta:
+        model = Talk
+        fields = []
+
+    # Filters a visitor can loosen, in the order the form shows them.
+    LOOSEN = (
+        "q",
+        "region",
+        "district",
+        "library",
+        "speaker",
+        "seminar",
+        "year_from",
+        "year_to",
+        "kind",
+        "format",
+        "topic",
+    )
+
+    def filter_text(self, queryset, name, value):
+        """The text box. Plain case-insensitive matching; full-text search replaces this method."""
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(abstract__icontains=value)
+            | Q(seminar__title__icontains=value)
+        )
+
+    def with_roles(self, queryset, condition):
+        return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))
+
+    def filter_region(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self.with_roles(queryset, Q(library__region__in=value))
+
+    def filter_district(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self.with_roles(queryset, Q(library__region__federal_district__in=value))
+
+    def filter_library(self, queryset, name, value):
+        """The library, its branches (two levels down) and its departments."""
+        if value is None:
+            return queryset
+        ids = value.values("pk")
+        return self.with_roles(
+            queryset,
+            Q(library__in=ids)
+            | Q(library__parent__in=ids)
+            | Q(library__parent__parent__in=ids)
+            | Q(department__library__in=ids),
+        )
+
+    def filter_speaker(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return self.with_roles(queryset, Q(person__in=value.values("pk")))
+
+    def filter_seminar(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(seminar__in=value.values("pk"))
+
+    def filter_topic(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=Talk.topics.through.objects.filter(topic__in=value).values("talk")
+        )
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*self.SORTS.get(value or "newest", self.SORTS["newest"]))
+
+    @property
+    def sorted_qs(self):
+        """The result in the chosen order (newest first when none is chosen)."""
+        queryset = self.qs
+        return (
+            queryset
+            if self.form.cleaned_data.get("sort")
+            else self.filter_sort(queryset, "sort", "")
+        )
+
+    def active(self):
+        """Names of the filters the visitor set, in the form's order (read from the raw query)."""
+        return [
+            name for name in self.LOOSEN if any(value.strip() for value in self.data.getlist(name))
+        ]
+
+    def without(self, *names):
+        """The base queryset with every filter applied except `names` (for facets and hints)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
+
+    def facets(self):
+        """For each facet option, how many talks the current filter would give with it chosen."""
+        roles = TalkSpeaker.objects.order_by()
+        regions = (
+            roles.filter(
+                talk__in=self.without("region").values("pk"), library__region__isnull=False
+            )
+            .values("library__region__slug", "library__region__name", "library__region__sort_key")
+            .annotate(count=Count("talk", distinct=True))
+            .order_by("library__region__sort_key")
+        )
+        districts = dict(
+            roles.filter(talk__in=self.without("district").values("pk"))
+            .values_list("library__region__federal_district")
+            .annotate(count=Count("talk", distinct=True))
+        )
+        kinds = dict(self.without("kind").values_list("seminar__kind").annotate(count=Count("pk")))
+        formats = dict(
+            self.without("format").values_list("seminar__format").annotate(count=Count("pk"))
+        )
+        years = (
+            self.without("year_from", "year_to")
+            .annotate(year=ExtractYear("seminar__start_date"))
+            .values_list("year")
+            .annotate(count=Count("pk"))
+            .order_by("-year")
+        )
+        topics = (
+            Talk.topics.through.objects.filter(talk__in=self.without("topic").values("pk"))
+            .values("topic__slug", "topic__name")
+            .annotate(count=Count("talk"))
+            .order_by("-count", "topic__sort_key")[:TOPIC_FACET_SIZE]
+        )
+        return {
+            "region": [
+                {
+                    "value": row["library__region__slug"],
+                    "label": row["library__region__name"],
+                    "count": row["count"],
+                }
+                for row in regions
+            ],
+            "district": [
+                {"value": value, "label": label, "count": districts.get(value, 0)}
+                for value, label in FederalDistrict.choices
+            ],
+            "kind": [
+                {"value": value, "label": label, "count": kinds.get(value, 0)}
+                for value, label in Seminar.Kind.choices
+            ],
+            "format": [
+                {"value": value, "label": label, "count": formats.get(value, 0)}
+                for value, label in Seminar.Format.choices
+            ],
+            "year": [{"value": year, "count": count} for year, count in years],
+            "topic": [
+                {"value": row["topic__slug"], "label": row["topic__name"], "count": row["count"]}
+                for row in topics
+            ],
+        }
