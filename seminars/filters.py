@@ -323,3 +323,27 @@ class TalkFilter(django_filters.FilterSet):
                 for row in topics
             ],
         }
+
+
+class SeminarFilter(django_filters.FilterSet):
+    year = YearFilter(label="Год", field_name="start_date", lookup_expr="year")
+    kind = django_filters.ChoiceFilter(
+        label="Вид", choices=Seminar.Kind.choices, empty_label="любой"
+    )
+    format = django_filters.ChoiceFilter(
+        label="Формат", choices=Seminar.Format.choices, empty_label="любой"
+    )
+    scope = django_filters.ChoiceFilter(
+        label="Уровень", choices=Seminar.Scope.choices, empty_label="любой"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label="Регион организатора",
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        field_name="organizer__region",
+        empty_label="любой",
+    )
+
+    class Meta:
+        model = Seminar
+        fields = []

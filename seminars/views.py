@@ -14,7 +14,7 @@ from openpyxl.styles import Font
 
 from libraries.models import Region
 
-from .filters import TalkFilter, seminar_matches
+from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
@@ -22,6 +22,7 @@ from .templatetags.russian import date_range
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 TALKS_PER_PAGE = 20
+SEMINARS_PER_PAGE = 20
 SUGGEST_SIZE = 10
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 
@@ -78,11 +79,21 @@ def home(request):
 
 
 def seminar_list(request):
-    seminars = Seminar.objects.published().select_related(*SEMINAR_LIST_RELATED)
+    filterset = SeminarFilter(request.GET, queryset=Seminar.objects.published())
+    seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
+    seminars = (
+        seminars.select_related(*SEMINAR_LIST_RELATED)
+        .annotate(talk_count=Count("talks"))
+        .order_by("-start_date", "-id")
+    )
+    page = Paginator(seminars, SEMINARS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_title": "Семинары",
         "page_description": "Семинары, конференции и вебинары методического отдела по годам.",
-        "seminars": seminars.annotate(talk_count=Count("talks")),
+        "form": filterset.form,
+        "page": page,
+        "seminars": page.object_list,
+        "filtered": any(value for value in request.GET.dict().values()),
     }
     return render(request, "seminars/seminar_list.html", context)
 

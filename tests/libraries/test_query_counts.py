@@ -1,0 +1,56 @@
+"""Each page runs the same number of queries with 1 row as with 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from libraries.models import Department
+from tests import factories
+
+
+def queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_library_list(client, db, rows):
+    for number in range(rows):
+        factories.library(f"Библиотека {number}")
+
+    assert queries(client, "/libraries/") == 2
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_library_detail(client, db, rows):
+    library = factories.library("Головная")
+    factories.talks(rows, factories.seminar(organizer=library))
+    for number in range(rows):
+        Department.objects.create(library=library, name=f"Отдел {number}")
+
+    assert queries(client, library.get_absolute_url()) == 7
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_region_list(client, db, rows):
+    factories.talks(rows)
+
+    assert queries(client, "/regions/") == 2
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_region_detail(client, db, rows):
+    factories.talks(rows)
+
+    assert queries(client, "/regions/kamchatskii-krai/") == 6
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_library_suggestions(client, db, rows):
+    parent = factories.library("Головная")
+    for number in range(rows):
+        factories.library(f"Библиотека {number}", parent=parent)
+
+    assert queries(client, "/libraries/suggest.json", {"q": "библиотека"}) == 2

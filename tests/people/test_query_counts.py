@@ -1,0 +1,39 @@
+"""Each page runs the same number of queries with 1 row as with 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from seminars.models import TalkSpeaker
+from tests import factories
+
+
+def queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_person_list(client, db, rows):
+    factories.talks(rows)
+
+    assert queries(client, "/speakers/") == 3
+    assert queries(client, "/speakers/", {"letter": "д"}) == 3
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_person_detail(client, db, rows):
+    speaker = factories.person("Постоянная")
+    for talk in factories.talks(rows):
+        TalkSpeaker.objects.create(talk=talk, person=speaker, order=2, position="методист")
+
+    assert queries(client, speaker.get_absolute_url()) == 2
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_person_suggestions(client, db, rows):
+    factories.talks(rows)
+
+    assert queries(client, "/speakers/suggest.json", {"q": "докладчикова"}) == 2
