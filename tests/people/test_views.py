@@ -1,4 +1,7 @@
+import datetime
+
 from people.models import Person
+from seminars.models import Seminar, Talk, TalkSpeaker
 
 ABRAMKINA = "/speakers/abramkina-elena-ivanovna/"
 
@@ -67,3 +70,34 @@ def test_index_letter_yo_means_ye(client, demo_seminar):
 
     assert [p.last_name for p in response.context["page"]] == []
     assert response.context["letter"] == "е"
+
+
+def test_speakers_of_unpublished_seminars_are_hidden(client, demo_seminar):
+    Seminar.objects.update(is_published=False)
+
+    assert client.get(ABRAMKINA).status_code == 404
+    assert list(client.get("/speakers/").context["page"]) == []
+
+
+def test_positions_over_time_across_seminars(client, demo_seminar):
+    later = Seminar.objects.create(
+        title="Новый семинар",
+        start_date=datetime.date(2024, 5, 5),
+        organizer=demo_seminar.organizer,
+        is_published=True,
+    )
+    talk = Talk.objects.create(seminar=later, order=1, title="Итоги трёх лет")
+    TalkSpeaker.objects.create(
+        talk=talk, person=Person.objects.get(last_name="Абрамкина"), position="консультант"
+    )
+
+    response = client.get(ABRAMKINA)
+
+    assert [(e["role"].position, e["first"], e["last"]) for e in response.context["positions"]] == [
+        ("консультант", 2024, 2024),
+        ("директор", 2021, 2021),
+    ]
+    assert [role.talk.title for role in response.context["roles"]] == [
+        "Итоги трёх лет",
+        demo_seminar.talks.get(order=1).title,
+    ]

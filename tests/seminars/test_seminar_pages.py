@@ -115,3 +115,11 @@ def test_published_seminar_has_no_draft_banner(staff_client, demo_seminar):
     response = staff_client.get(DEMO_URL)
 
     assert "Черновик" not in response.content.decode()
+
+
+def test_print_view_names_the_kind_in_the_genitive(client, demo_seminar):
+    Seminar.objects.update(kind=Seminar.Kind.ROUND_TABLE)
+
+    html = client.get(DEMO_URL + "resolution/").content.decode()
+
+    assert "по итогам проведения круглого стола «Библиотека-онлайн" in html
