@@ -30,7 +30,8 @@ def axe(page):
     assert AXE_JS.is_file(), f"{AXE_JS} is missing: run `make install` (needs npm)"
     page.add_script_tag(path=AXE_JS)
     violations = page.evaluate(
-        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}})
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags},
+                                       resultTypes: ["violations"]})
             .then(result => result.violations.map(v => ({id: v.id, impact: v.impact,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))""",
         WCAG_21_AA,

@@ -50,16 +50,31 @@ def site(browser, live_server, demo_seminar):
 
 
 @pytest.fixture
-def page(browser, site):
-    # axe-core is injected as an inline script, which a strict Content-Security-Policy forbids:
-    # the tests bypass the CSP, the pages themselves keep it.
-    context = browser.new_context(
-        base_url=site.url,
-        locale="ru-RU",
-        viewport={"width": 1280, "height": 900},
-        bypass_csp=True,
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser, site):
+    """Opens a page in a fresh browser context (own cookies) on the live server."""
+    contexts = []
+
+    def new_page(**options):
+        # axe-core is injected as an inline script, which a strict Content-Security-Policy forbids:
+        # the tests bypass the CSP, the pages themselves keep it.
+        context = browser.new_context(
+            **{
+                "base_url": site.url,
+                "locale": "ru-RU",
+                "viewport": {"width": 1280, "height": 900},
+                "bypass_csp": True,
+                **options,
+            }
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
