@@ -12,7 +12,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility tests (package-lock.json pins it; node_modules/ is untracked).
+# Without npm, `make run` still works; the accessibility tests then fail and say why.
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: axe-core is not installed (apt-get install npm)"; fi
+
+install: $(VENV)/.installed node_modules/.package-lock.json
 
 run: install
 	$(PY) manage.py migrate --noinput

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "libraries",
     "people",
     "seminars",
+    "lowvision",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "lowvision.context_processors.lowvision",
             ],
         },
     },

@@ -10,6 +10,7 @@ admin.site.index_title = "Данные архива"
 urlpatterns = [
     path("_nested_admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
+    path("lowvision/", include("lowvision.urls")),
     path("", include("seminars.urls")),
     path("", include("libraries.urls")),
     path("", include("people.urls")),

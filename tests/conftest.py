@@ -1,9 +1,12 @@
 import io
+import os
 
 import pytest
 from django.core.management import call_command
 
 from seminars.models import Seminar
+from tests.browser import CHROMIUM
+from tests.browser import unavailable_reason as browser_unavailable_reason
 
 
 @pytest.fixture
@@ -18,3 +21,20 @@ def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("staff", "staff@example.ru", "pw-not-used-1")
     client.force_login(user)
     return client
+
+
+def pytest_report_header(config):
+    if reason := browser_unavailable_reason():
+        return f"browser tests: NOT RUN — {reason}"
+    return f"browser tests: Chromium at {CHROMIUM}"
+
+
+def pytest_configure(config):
+    # CI sets this so that a machine without Chromium fails instead of silently skipping.
+    if os.environ.get("REQUIRE_BROWSER_TESTS") and (reason := browser_unavailable_reason()):
+        raise pytest.UsageError(f"REQUIRE_BROWSER_TESTS is set but {reason}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if reason := browser_unavailable_reason():
+        terminalreporter.write_sep("!", f"browser tests were NOT run: {reason}", yellow=True)

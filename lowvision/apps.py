@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LowvisionConfig(AppConfig):
+    name = "lowvision"
+    verbose_name = "версия для слабовидящих"

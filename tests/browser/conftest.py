@@ -1,0 +1,80 @@
+import os
+
+import pytest
+
+from tests.browser import CHROMIUM, unavailable_reason
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium per xdist worker, shared by all its browser tests."""
+    if reason := unavailable_reason():
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio event loop running in this thread, so Django would
+    # refuse the tests' own ORM calls (SynchronousOnlyOperation) although nothing here is async.
+    # Allowed for the browser tests only, for as long as the browser runs.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def site(browser, live_server, demo_seminar):
+    """The demo data behind a live server; the test's data is loaded inside the test's database."""
+    return live_server
+
+
+@pytest.fixture
+def new_page(browser, site):
+    """Opens a page in a fresh browser context (own cookies) on the live server."""
+    contexts = []
+
+    def new_page(**options):
+        # axe-core is injected as an inline script, which a strict Content-Security-Policy forbids:
+        # the tests bypass the CSP, the pages themselves keep it.
+        context = browser.new_context(
+            **{
+                "base_url": site.url,
+                "locale": "ru-RU",
+                "viewport": {"width": 1280, "height": 900},
+                "bypass_csp": True,
+                **options,
+            }
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

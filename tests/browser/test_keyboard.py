@@ -1,0 +1,54 @@
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# What the focused element is and whether its focus can be seen.
+FOCUSED = """() => {
+    const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+    return {
+        name: el.id || el.name || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40),
+        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+        onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0,
+    };
+}"""
+# Every control the keyboard should reach, in document order; a radio group is one stop (its
+# checked radio), the arrow keys move inside it.
+FOCUSABLE = """() => [...document.querySelectorAll(
+        "a[href], button, input:not([type=hidden]), select, textarea, [tabindex]")]
+    .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length)
+    .filter(el => el.type !== "radio" || el.checked)
+    .map(el => el.id || el.name || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40))"""
+
+
+def tab_through(page, count):
+    stops = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUSED))
+    return stops
+
+
+def test_skip_link_comes_first_and_moves_focus_to_the_content(page, demo_seminar):
+    page.goto("/talks/")
+
+    [skip] = tab_through(page, 1)
+    page.keyboard.press("Enter")
+
+    assert skip == {"name": "Перейти к содержанию", "outline": True, "onScreen": True}
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    assert page.evaluate("() => location.hash") == "#content"
+
+
+@pytest.mark.parametrize("url", ["/talks/", "/lowvision/"])
+def test_tab_order_follows_the_page_and_every_stop_shows_focus(page, demo_seminar, url):
+    page.goto(url)
+    expected = page.evaluate(FOCUSABLE)
+
+    stops = tab_through(page, len(expected))
+
+    assert [stop["name"] for stop in stops] == expected
+    assert [stop["name"] for stop in stops if not stop["outline"]] == []
+    assert page.locator("[tabindex]:not([tabindex='0']):not([tabindex='-1'])").count() == 0

@@ -1,0 +1,67 @@
+import pytest
+from playwright.sync_api import expect
+
+from seminars.models import Seminar
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TITLE = "Читающий регион: итоги года"
+TALK = "Буктрейлер как жанр: от идеи до публикации"
+
+
+def choose(page, field_id, typed, option):
+    """Picks `option` in the admin's autocomplete (select2) for the field, after typing."""
+    page.locator(f"#{field_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(typed)
+    page.locator(".select2-results__option", has_text=option).click()
+
+
+def test_staff_adds_a_seminar_with_a_talk_and_a_new_speaker_and_publishes_it(
+    page, django_user_model
+):
+    django_user_model.objects.create_superuser("metodist", "m@example.ru", "Секрет-пароль-2021")
+
+    page.goto("/admin/seminars/seminar/add/")
+    page.get_by_label("Имя пользователя").fill("metodist")
+    page.get_by_label("Пароль").fill("Секрет-пароль-2021")
+    page.get_by_role("button", name="Войти").click()
+    expect(page.locator("h1")).to_have_text("Добавить семинар")
+
+    page.locator("#id_title").fill(TITLE)
+    page.locator("#id_start_date").fill("15.03.2022")
+    choose(page, "id_organizer", "краевая детская", "Камчатская краевая детская библиотека")
+    page.locator(".djn-add-handler.djn-model-seminars-talk").filter(visible=True).click()
+    page.locator("#id_talks-0-order").fill("1")
+    page.locator("#id_talks-0-title").fill(TALK)
+
+    # A speaker who is not in the database yet: the "+" beside the autocomplete opens a popup.
+    with page.expect_popup() as popup_info:
+        page.locator("#add_id_talks-0-speakers-0-person").click()
+    popup = popup_info.value
+    popup.locator("#id_last_name").fill("Ёлкина")
+    popup.locator("#id_first_name").fill("Вера")
+    popup.locator("#id_patronymic").fill("Павловна")
+    popup.locator("#id_consent").select_option("given")
+    popup.locator("#id_consent_date").fill("01.03.2022")
+    popup.get_by_role("button", name="Сохранить", exact=True).click()
+    popup.wait_for_event("close")
+    expect(page.locator("#select2-id_talks-0-speakers-0-person-container")).to_have_text(
+        "Ёлкина Вера Павловна"
+    )
+    page.locator("#id_talks-0-speakers-0-position").fill("библиотекарь")
+    choose(page, "id_talks-0-speakers-0-library", "кручины", "Камчатская краевая детская")
+    page.locator("#id_is_published").check()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text(TITLE)
+    seminar = Seminar.objects.get(title=TITLE)
+    assert seminar.is_published is True
+    talk = seminar.talks.get()
+    assert talk.title == TALK
+    assert [str(s.person) for s in talk.speakers.all()] == ["Ёлкина Вера Павловна"]
+
+    page.goto("/")
+    expect(page.get_by_text(TITLE)).to_be_visible()
