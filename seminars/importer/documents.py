@@ -56,9 +56,7 @@ def read_document(name, data):
     """Paragraphs of a document given its file name and content."""
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise DocumentError(
-            f"Файл слишком большой: допускается не больше {_megabytes(limit)} МБ."
-        )
+        raise DocumentError(f"Файл слишком большой: допускается не больше {_megabytes(limit)} МБ.")
     if not data.strip():
         raise DocumentError("Файл пуст.")
     suffix = PurePath(name or "").suffix.lower()
@@ -123,10 +121,16 @@ def _plausible_cyrillic(data, encoding):
     if not letters:
         return None
     cyrillic = [c for c in letters if "а" <= c.lower() <= "я" or c in "ёЁ"]
+    other = [c for c in letters if not c.isascii() and c not in cyrillic]
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\r\n\t\f")
     lower = sum(1 for c in cyrillic if c.islower())
-    # Wrongly decoded Cyrillic is mostly capitals or not Cyrillic at all.
-    if controls or len(cyrillic) < 0.5 * len(letters) or lower < 0.5 * len(cyrillic):
+    # Wrongly decoded Cyrillic is mostly capitals, Serbian or Greek letters, or not letters.
+    if (
+        controls
+        or len(cyrillic) < 0.5 * len(letters)
+        or lower < 0.6 * len(cyrillic)
+        or len(other) > 0.02 * len(letters)
+    ):
         return None
     return text
 
@@ -170,7 +174,7 @@ def read_docx(data):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if "word/document.xml" not in archive.namelist():
             raise DocumentError("Это архив, но не документ Word (.docx).")
-    import docx  # noqa: PLC0415 — heavy import, only needed for .docx
+    import docx  # heavy; only .docx needs it
 
     try:
         document = docx.Document(io.BytesIO(data))

@@ -102,7 +102,9 @@ OTHER_REGIONS = {
     "Севастополь": None,
     "Еврейская автономная область": r"еврейск\w*\s+автономн",
     "Ненецкий автономный округ": r"(?<!ямало-)ненецк\w*\s+автономн|\bнао\b",
-    "Ханты-Мансийский автономный округ — Югра": r"ханты-мансийск\w*\s+автономн|\bюгр[аыеу]\b|\bхмао\b",
+    "Ханты-Мансийский автономный округ — Югра": (
+        r"ханты-мансийск\w*\s+автономн|\bюгр[аыеу]\b|\bхмао\b"
+    ),
     "Чукотский автономный округ": r"чукотск",
     "Ямало-Ненецкий автономный округ": r"ямало-ненецк|\bянао\b",
 }
@@ -121,7 +123,8 @@ REGIONS = [
 ]
 
 # Regional centres, larger towns and the districts our department works with most.
-KAM, SAKH, KHAB, ZAB = "Камчатский край", "Сахалинская область", "Хабаровский край", "Забайкальский край"
+KAM, SAKH = "Камчатский край", "Сахалинская область"
+KHAB, ZAB = "Хабаровский край", "Забайкальский край"
 TOWNS = {
     "Майкоп": "Республика Адыгея (Адыгея)",
     "Горно-Алтайск": "Республика Алтай",
@@ -320,6 +323,10 @@ DISTRICTS = {
     "олюторск": KAM,
     "пенжинск": KAM,
     "алеутск": KAM,
+    "хасанск": "Приморский край",
+    "надеждинск": "Приморский край",
+    "шкотовск": "Приморский край",
+    "ханкайск": "Приморский край",
     "ковровск": "Владимирская область",
     "муромск": "Владимирская область",
 }
@@ -453,7 +460,34 @@ def region_for(text):
     for stem, region in DISTRICTS.items():
         if re.search(rf"(?<![\w-]){re.escape(stem)}\w*", folded):
             return region
+    m = _town_adjective_pattern().search(folded)
+    if m:
+        return _town_adjectives()[m.group(1)]
     return None
+
+
+@cache
+def _town_adjectives():
+    """«Корсаков → корсаковск(ий)», «Елизово → елизовск(ий)»: a district or town adjective."""
+    stems = {}
+    for town, region in TOWNS.items():
+        word = fold(town)
+        if " " in word or word[-1] not in "бвдзклмнпрстфхцо":
+            continue
+        stem = word[:-1] if word.endswith("о") else word
+        stems.setdefault(stem if stem.endswith("ск") else stem + "ск", region)
+    return stems
+
+
+@cache
+def _town_adjective_pattern():
+    stems = "|".join(re.escape(s) for s in sorted(_town_adjectives(), key=len, reverse=True))
+    # Only before a word that makes it a place: «Корсаковского городского округа».
+    return re.compile(
+        rf"(?<![\w-])({stems})(?:ий|ая|ое|ого|ой|ому|ом|им|ую)\s+"
+        r"(?:муниципальн\w*\s+|городск\w*\s+|центральн\w*\s+)?"
+        r"(?:район\w*|округ\w*|поселени\w*|библиотек\w*|цбс|централизованн\w*)"
+    )
 
 
 def find_town(text):

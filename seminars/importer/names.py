@@ -17,7 +17,12 @@ INITIALS_SURNAME_RX = re.compile(rf"({INITIAL})\s?(?:({INITIAL})\s?)?({SURNAME})
 TWO_WORDS_RX = re.compile(rf"({SURNAME})\s+({SURNAME}){AFTER_NAME}")
 PATRONYMIC_RX = re.compile(rf"[{UP}][{LOW}]+(?:вич|вна|ич|ична|инична)")
 
-FIRST_NAMES = set(
+
+def _words(text):
+    return frozenset(text.split())
+
+
+FIRST_NAMES = _words(
     """
     Александра Алевтина Алёна Алена Алина Алиса Алла Анастасия Ангелина Анжелика Анна Антонина
     Валентина Валерия Варвара Вера Вероника Виктория Галина Дарья Диана Евгения Екатерина Елена
@@ -28,20 +33,20 @@ FIRST_NAMES = set(
     Василий Виктор Виталий Владимир Владислав Вячеслав Геннадий Георгий Григорий Денис Дмитрий
     Евгений Егор Иван Игорь Илья Кирилл Константин Леонид Максим Михаил Никита Николай Олег Павел
     Пётр Петр Роман Руслан Сергей Станислав Степан Тимур Фёдор Федор Юрий Ярослав
-    """.split()
+    """
 )
 
-LEGAL_FORMS = set(
+LEGAL_FORMS = _words(
     """
     КГБУ КГБУК КГАУ КГАУК КГКУ КГКУК ГБУ ГБУК ГАУ ГАУК ГКУ ГКУК ГУ ГУК ГОБУК ОГБУК ОГАУК ОГУК
     МБУ МБУК МАУ МАУК МКУ МКУК МУ МУК БУ БУК АУ АУК КУ КУК ФГБУ ФГБУК ФГУК ФГБОУ ГБОУ МБОУ МАОУ
     МКОУ ГАПОУ ГБПОУ МБУДО ГБУДО ГАОУ АНО НКО
-    """.split()
+    """
 )
-LIBRARY_ABBREVIATIONS = set(
+LIBRARY_ABBREVIATIONS = _words(
     """
     ЦБС МЦБС ЦСДБ ЦСПБ МЦБ ЦГБ ЦДБ ЦРБ ЦГДБ ЦМБ МЦРБ МБС РНБ РГБ РГДБ РГБМ НБ ОДБ ОЮБ ГПНТБ
-    """.split()
+    """
 )
 # Units inside a library: they belong to the department, not the institution.
 DEPARTMENT_ABBREVIATIONS = {"ИБЦ", "ИЦ", "ЦОД", "ЦПИ", "ЦОИ", "ПЦПИ", "ЦОДИ", "ИМО", "НМО", "ОИО"}
@@ -66,7 +71,7 @@ INSTITUTION_NOUN_RX = re.compile(
     r"дворец|дворца|дом|дома)$",
     re.IGNORECASE,
 )
-ABBREVIATIONS = {"г", "им", "ул", "с", "п", "пос", "д", "р-н", "обл", "св", "ст", "пгт", "мкр", "No"}
+ABBREVIATIONS = _words("г им ул с п пос д р-н обл св ст пгт мкр")
 
 
 @dataclass
@@ -178,20 +183,20 @@ def _institution_start(text):
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
     for k, (start, token) in enumerate(tokens):
         first_letter = start + next((j for j, c in enumerate(token) if c.isalnum()), 0)
-        if d[first_letter] or not token[:1].isupper() and token[:1] not in "«\"":
+        if d[first_letter] or not token[:1].isupper():
             continue
         core = _token_core(token)
         if core in DEPARTMENT_ABBREVIATIONS:
             continue
         if core in LEGAL_FORMS or core in LIBRARY_ABBREVIATIONS:
             return start
-        if not core[:1].isupper() or token[0] in "«\"":
+        if not core[:1].isupper() or token[0] in '«"':
             continue
         for _, word in tokens[k : k + 5]:
             noun = _token_core(word).split("-")[0]
             if INSTITUTION_NOUN_RX.match(noun):
                 return start
-            if any(c in word for c in "«»\",;:()"):
+            if any(c in word for c in '«»",;:()'):
                 break
     return None
 

@@ -161,7 +161,8 @@ FORMATS = [
 ]
 FORMAT_RX = re.compile(
     r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*|"
-    r"в\s+формате\s+(\S+)|(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)",
+    r"в\s+формате\s+(\S+)|(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)|"
+    r"(\S+)\s+формат\w*",
     re.I,
 )
 DOC_TYPE_RX = re.compile(
@@ -172,7 +173,7 @@ DOC_TYPE_RX = re.compile(
 MARKER_RX = re.compile(r"^(?:(?:\d{1,3}|[а-яa-z])[.)]\s*(?!\d)|[-–—•·*▪●◦]\s+)")
 SPEAKER_KEYWORD_RX = re.compile(
     r"(?:[,.;]\s*|\s+[—–-]\s*|\s*\(\s*)"
-    r"(?:докладчи(?:к|ки|ца|цы)|выступающ(?:ий|ая|ие)|спикер(?:ы)?)"
+    r"(?:докладчи(?:ки|к|цы|ца)|выступающ(?:ий|ая|ие)|спикер(?:ы)?)"
     r"\s*[:—–-]?\s*",
     re.I,
 )
@@ -197,7 +198,7 @@ SECTIONS = [
 ]
 SECTION_RX = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in SECTIONS), re.I)
 CLOSING_STOP_RX = re.compile(
-    r"^(участники\s+\S+\s+(?:отметили|выразили|поблагодарили)(?!\s*:)|познакомиться|"
+    r"^(участники(?:\s+\S+){1,3}?\s+(?:отметили|выразили|поблагодарили)(?!\s*:)|познакомиться|"
     r"благодар|председатель|секретарь|материалы|запис[ьи])",
     re.I,
 )
@@ -249,7 +250,7 @@ def first_quoted(text):
     """The quoted segment starting at the first opening quote, as (start, end) or None."""
     d = depths(text)
     for i, c in enumerate(text):
-        if c in "«„\"“" and d[i] == 0 and d[i + 1] == 1:
+        if c in '«„"“' and d[i] == 0 and d[i + 1] == 1:
             for j in range(i + 1, len(text)):
                 if d[j + 1] == 0:
                     return i, j + 1
@@ -303,10 +304,10 @@ def detect_kind(text):
 
 def detect_format(text):
     for m in FORMAT_RX.finditer(text):
-        word = (m.group(1) or m.group(2) or m.group(3) or "").lower()
+        word = next((g for g in m.groups() if g), "").lower()
         whole = m.group().lower()
         for fmt, rx in FORMATS:
-            if re.search(rx, word) or fmt == "blended" and re.search(rx, whole):
+            if re.search(rx, word) or (fmt == "blended" and re.search(rx, whole)):
                 return fmt
     return None
 
@@ -404,7 +405,7 @@ def parse_talk(p):
         if speakers:
             return Talk(strip_outer_quotes(m.group("title")), speakers)
     m = SPEAKER_KEYWORD_RX.search(body)
-    if m and m.start() > 0:
+    if m and m.start() > 0 and body[m.end() :].strip():
         title = strip_outer_quotes(body[: m.start()])
         rest = body[m.end() :]
         if rest.rstrip(". ").endswith(")") and "(" in body[m.start() : m.end()]:
@@ -413,7 +414,7 @@ def parse_talk(p):
     talk = _speaker_first(body)
     if talk:
         return talk
-    if body[:1] in "«„\"“":
+    if body[:1] in '«„"“':
         quoted = first_quoted(body)
         if quoted:
             rest = body[quoted[1] :]
@@ -433,7 +434,7 @@ def parse_talk(p):
 
 def _title_only(p):
     _, body = strip_marker(p)
-    if body[:1] in "«„\"“" and not match_name(body, 0):
+    if body[:1] in '«„"“' and not match_name(body, 0):
         quoted = first_quoted(body)
         if quoted and not body[quoted[1] :].strip(" .,"):
             return strip_outer_quotes(body)
@@ -578,22 +579,30 @@ def _organizer_from_header(header):
             or re.search(r"библиотек|ЦБС", text, re.I)
         ):
             organizer = text
-        elif organizer and not department and re.match(
-            r"^(?:научно-методическ\w+\s+)?(?:отдел|сектор|центр|ИБЦ|служба)", text, re.I
+        elif (
+            organizer
+            and not department
+            and re.match(r"^(?:[\w-]+\s+){0,2}(?:отдел|сектор|центр|ИБЦ|служба)\b", text, re.I)
         ):
             department = text
     return organizer, department
 
 
-def _organizer_from_intro(text):
-    m = ORGANIZER_RX.search(text)
-    if m:
-        return m.group(1).strip().rstrip(".")
+def _organizer_from_intro(paragraphs):
+    for p in paragraphs:
+        m = ORGANIZER_RX.search(p)
+        if m:
+            return m.group(1).strip().rstrip(".")
+    text = " ".join(paragraphs)
     m = re.search(
         r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(.+?)\s+"
         r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
         text,
     )
+    if m:
+        return nominative_institution(m.group(1).strip(" ,"))
+    # «… на базе ГБУК «…» прошла конференция»
+    m = re.search(r"на\s+базе\s+(.+?)\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)", text)
     if m:
         return nominative_institution(m.group(1).strip(" ,"))
     return ""
@@ -666,7 +675,7 @@ def parse_paragraphs(paragraphs):
         seminar.format = "online"
     seminar.organizer, seminar.organizer_department = _organizer_from_header(header)
     if not seminar.organizer:
-        seminar.organizer = _organizer_from_intro(heading_text + " " + intro_text)
+        seminar.organizer = _organizer_from_intro([heading_text, *intro])
     seminar.organizer_region = gazetteer.region_for(seminar.organizer)
     seminar.goal = _goal(intro_text)
     seminar.places = _places(intro_text)
@@ -699,7 +708,7 @@ def parse_paragraphs(paragraphs):
                 marker, body = strip_marker(P[i])
                 if marked is None:
                     marked = bool(marker)
-                if marked and not marker or not marked and CLOSING_STOP_RX.match(P[i]):
+                if (marked and not marker) or (not marked and CLOSING_STOP_RX.match(P[i])):
                     break
                 resolution.items.append(ResolutionItem(section, body))
                 i += 1
