@@ -76,6 +76,7 @@ class Seminar:
     organizer: str = ""
     organizer_department: str = ""
     organizer_region: str | None = None
+    organizer_id: int | None = None
     goal: str = ""
     description: str = ""
     places: list[Place] = field(default_factory=list)
