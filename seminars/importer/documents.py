@@ -63,7 +63,8 @@ def read_document(name, data):
     if suffix == ".docx" or data.startswith(b"PK\x03\x04"):
         paragraphs = read_docx(data)
     elif suffix in TEXT_EXTENSIONS or not suffix:
-        paragraphs = read_text(decode_text(data), markdown=suffix in {".md", ".markdown"})
+        # Plain text exported from a chat or a wiki often carries markdown bold too.
+        paragraphs = read_text(decode_text(data))
     else:
         raise DocumentError(
             f"Формат «{suffix}» не поддерживается. Загрузите .docx, .txt или .md "

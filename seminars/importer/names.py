@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 UP = "А-ЯЁ"
 LOW = "а-яё"
-SURNAME = rf"[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?"
+SURNAME = rf"(?:[{UP}][{LOW}]+(?:-[{UP}][{LOW}]+)?|[{UP}]{{2,}}(?:-[{UP}]{{2,}})?(?=\s+[{UP}]\.))"
 WORD = rf"[{UP}][{LOW}]+"
 INITIAL = rf"[{UP}]\."
 # What may follow a name: punctuation, a bracket, a dash, «и», the end.
@@ -79,6 +79,11 @@ class Name:
     last_name: str
     first_name: str
     patronymic: str
+
+    def __post_init__(self):
+        # «ИВАНОВА И. И.» → «Иванова»
+        if self.last_name.isupper():
+            self.last_name = "-".join(p.capitalize() for p in self.last_name.split("-"))
 
 
 def _is_first_name(word):
