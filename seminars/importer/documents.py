@@ -36,8 +36,11 @@ def max_upload_bytes():
         return DEFAULT_MAX_UPLOAD_BYTES
 
 
-def _megabytes(size):
-    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",")
+def _size(size):
+    """«3 МБ», «1,5 МБ», «40 КБ»."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} КБ"
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".").replace(".", ",") + " МБ"
 
 
 def read_upload(upload):
@@ -46,8 +49,7 @@ def read_upload(upload):
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise DocumentError(
-            f"Файл слишком большой: {_megabytes(size)} МБ, допускается не больше "
-            f"{_megabytes(limit)} МБ."
+            f"Файл слишком большой: {_size(size)}, допускается не больше {_size(limit)}."
         )
     return read_document(upload.name, upload.read(limit + 1))
 
@@ -56,7 +58,9 @@ def read_document(name, data):
     """Paragraphs of a document given its file name and content."""
     limit = max_upload_bytes()
     if len(data) > limit:
-        raise DocumentError(f"Файл слишком большой: допускается не больше {_megabytes(limit)} МБ.")
+        raise DocumentError(
+            f"Файл слишком большой: {_size(len(data))}, допускается не больше {_size(limit)}."
+        )
     if not data.strip():
         raise DocumentError("Файл пуст.")
     suffix = PurePath(name or "").suffix.lower()

@@ -21,6 +21,7 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Файл",
         required=False,
+        allow_empty_file=True,  # so the reader says «Файл пуст.» in its own words
         help_text="Документ Word (.docx) или текст (.txt, .md).",
     )
     text = forms.CharField(

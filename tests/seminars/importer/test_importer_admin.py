@@ -154,7 +154,7 @@ def test_file_over_the_limit_is_refused(staff_client, settings):
     response = upload(staff_client, "big.txt", "Доклад. ".encode() * 500)
 
     assert response.context["form"].non_field_errors() == [
-        "Файл слишком большой: 0 МБ, допускается не больше 0 МБ."
+        "Файл слишком большой: 7 КБ, допускается не больше 1 КБ."
     ]
 
 

@@ -120,7 +120,7 @@ def test_file_over_the_size_limit_is_refused(settings):
     with pytest.raises(DocumentError) as error:
         read_document("a.txt", SAMPLE.encode() * 40_000)
 
-    assert str(error.value) == "Файл слишком большой: допускается не больше 1 МБ."
+    assert str(error.value) == "Файл слишком большой: 5,5 МБ, допускается не больше 1 МБ."
 
 
 def test_upload_over_the_size_limit_is_refused_before_reading(settings):
