@@ -13,7 +13,7 @@ from config.text import fold, sort_key
 from libraries.models import Library
 from people.models import Person
 
-from .names import LEGAL_FORMS, depths, strip_outer_quotes
+from .names import depths, is_legal_form, strip_outer_quotes
 
 SHORT_NAMES = {
     "централизованная библиотечная система": "ЦБС",
@@ -55,7 +55,7 @@ class LibraryPart:
 def _part(text):
     text = text.strip(" ,;")
     m = re.match(r"(\S+)\s+(.*)$", text)
-    if m and m.group(1) in LEGAL_FORMS:
+    if m and is_legal_form(m.group(1)):
         legal_form, rest = m.groups()
         if rest[:1] in '«„"“':
             d = depths(rest)
@@ -75,7 +75,7 @@ def split_institution(text):
     cuts = [
         m.start()
         for m in re.finditer(r"(?<![\w-])([А-ЯЁ]{2,6})(?![\w-])", text)
-        if m.start() > 0 and not d[m.start()] and m.group(1) in LEGAL_FORMS
+        if m.start() > 0 and not d[m.start()] and is_legal_form(m.group(1))
     ]
     pieces = []
     start = 0

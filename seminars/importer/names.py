@@ -43,6 +43,14 @@ LEGAL_FORMS = _words(
     МКОУ ГАПОУ ГБПОУ МБУДО ГБУДО ГАОУ АНО НКО
     """
 )
+LEGAL_FORM_RX = re.compile(r"[ФГКОМБАНРС]{1,5}У(?:К|КИ|ДО)?")
+
+
+def is_legal_form(word):
+    """КГБУ, МБУК, КГБНУК…: the legal form of a state or municipal institution."""
+    return word in LEGAL_FORMS or bool(LEGAL_FORM_RX.fullmatch(word))
+
+
 LIBRARY_ABBREVIATIONS = _words(
     """
     ЦБС МЦБС ЦСДБ ЦСПБ МЦБ ЦГБ ЦДБ ЦРБ ЦГДБ ЦМБ МЦРБ МБС РНБ РГБ РГДБ РГБМ НБ ОДБ ОЮБ ГПНТБ
@@ -193,7 +201,7 @@ def _institution_start(text):
         core = _token_core(token)
         if core in DEPARTMENT_ABBREVIATIONS:
             continue
-        if core in LEGAL_FORMS or core in LIBRARY_ABBREVIATIONS:
+        if is_legal_form(core) or core in LIBRARY_ABBREVIATIONS:
             return start
         if not core[:1].isupper() or token[0] in '«"':
             continue

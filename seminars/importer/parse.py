@@ -13,6 +13,7 @@ from .documents import read_text
 from .names import (
     ABBREVIATIONS,
     depths,
+    is_legal_form,
     match_name,
     nominative_institution,
     split_affiliation,
@@ -160,18 +161,23 @@ FORMATS = [
     ("online", r"онлайн|дистанционн|видеоконференц|\bzoom\b|вебинар"),
     ("offline", r"очн"),
 ]
-FORMAT_RX = re.compile(
-    r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*|"
-    r"в\s+формате\s+(\S+)|(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)|"
-    r"(\S+)\s+формат\w*",
-    re.I,
-)
+# Tried in order: «Формат проведения: онлайн» before a bare «… формат».
+FORMAT_RXS = [
+    re.compile(r"(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)", re.I),
+    re.compile(r"в\s+формате\s+(\S+)", re.I),
+    re.compile(r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*", re.I),
+    re.compile(r"(\S+)\s+формат\w*", re.I),
+]
 DOC_TYPE_RX = re.compile(
     r"^(резолюция|программа|решение|итоги|отч[её]т|пресс-релиз|информация|информационн\w+ письм\w+)"
     r"(?![\w-])",
     re.I,
 )
-MARKER_RX = re.compile(r"^(?:(?:\d{1,3}|[а-яa-z])[.)]\s*(?!\d)|[-–—•·*▪●◦]\s+)")
+MARKER_RX = re.compile(
+    r"^(?:(?:\d{1,3}|[а-яa-z])[.)]\s*(?!\d)|[-–—•·*▪●◦]\s+|"
+    # the time slot of a programme: «10.00–10.20»
+    r"\d{1,2}[.:]\d{2}(?:\s*[–—-]\s*\d{1,2}[.:]\d{2})?\s+)"
+)
 SPEAKER_KEYWORD_RX = re.compile(
     r"(?:[,.;]\s*|\s+[—–-]\s*|\s*\(\s*)"
     r"(?:докладчи(?:ки|к|цы|ца)|выступающ(?:ий|ая|ие)|спикер(?:ы)?)"
@@ -304,12 +310,12 @@ def detect_kind(text):
 
 
 def detect_format(text):
-    for m in FORMAT_RX.finditer(text):
-        word = next((g for g in m.groups() if g), "").lower()
-        whole = m.group().lower()
-        for fmt, rx in FORMATS:
-            if re.search(rx, word) or (fmt == "blended" and re.search(rx, whole)):
-                return fmt
+    for format_rx in FORMAT_RXS:
+        for m in format_rx.finditer(text):
+            word, whole = m.group(1).lower(), m.group().lower()
+            for fmt, rx in FORMATS:
+                if re.search(rx, word) or (fmt == "blended" and re.search(rx, whole)):
+                    return fmt
     return None
 
 
@@ -606,6 +612,14 @@ def _organizer_from_intro(paragraphs):
     m = re.search(r"на\s+базе\s+(.+?)\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)", text)
     if m:
         return nominative_institution(m.group(1).strip(" ,"))
+    # «… в КГБУ «…» состоялась конференция»: the first institution of that paragraph.
+    for p in paragraphs:
+        if not re.search(r"состоял|прош(?:ла|ел|ёл|ло)\b|проходил|организовал|пров[её]л", p):
+            continue
+        for m in re.finditer(r"(?<![\w-])([А-ЯЁ]{2,7})\s+(?=[«„\"“])", p):
+            quoted = first_quoted(p[m.end() :])
+            if is_legal_form(m.group(1)) and quoted and quoted[0] == 0:
+                return p[m.start() : m.end() + quoted[1]]
     return ""
 
 
@@ -677,7 +691,19 @@ def parse_paragraphs(paragraphs):
     seminar.organizer, seminar.organizer_department = _organizer_from_header(header)
     if not seminar.organizer:
         seminar.organizer = _organizer_from_intro([heading_text, *intro])
-    seminar.organizer_region = gazetteer.region_for(seminar.organizer)
+    # The organiser's own name may not say where it is; the letterhead or the place line may.
+    place_line = [p for p in intro[:1] if len(p) < 80]
+    seminar.organizer_region = (
+        gazetteer.region_for(seminar.organizer)
+        or gazetteer.region_for(" ".join(header))
+        or gazetteer.region_for(" ".join(place_line))
+    )
+    organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
+    for talk in talks:
+        for speaker in talk.speakers:
+            same = gazetteer.fold(strip_outer_quotes(speaker.institution)) == organizer_key
+            if speaker.region is None and same:
+                speaker.region = seminar.organizer_region
     seminar.goal = _goal(intro_text)
     seminar.places = _places(intro_text)
     seminar.description = "\n\n".join(

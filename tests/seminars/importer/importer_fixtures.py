@@ -20,6 +20,9 @@ DOCUMENTS = {
     "school_2023": ("school_2023.docx.txt", "docx"),
     "seminar_north_2022": ("seminar_north_2022.cp1251.txt", "cp1251"),
     "forum_programme_2019": ("forum_programme_2019.txt", "txt"),
+    # Written after the parser was tuned on the six above, to measure it on unseen layouts.
+    "practicum_programme_2023": ("practicum_programme_2023.txt", "txt"),
+    "conference_2024": ("conference_2024.md", "md"),
 }
 SPEAKER_FIELDS = [
     "last_name",
