@@ -92,7 +92,7 @@ class LibraryIndex:
     def __init__(self):
         self.by_key = {}
         self.libraries = {}
-        for library in Library.objects.only("id", "name", "short_name", "legal_form", "parent_id"):
+        for library in Library.objects.select_related("parent", "region"):
             self.libraries[library.pk] = library
             keys = {library_key(library.name)}
             if library.short_name:
@@ -172,6 +172,10 @@ def match_document(document):
             ]
             chosen = exact[:1] or (people if len(people) == 1 else [])
             speaker.person_id = chosen[0].pk if chosen else None
-            library, _ = index.match(speaker.institution)
+            library, candidates = index.match(speaker.institution)
             speaker.institution_id = library.pk if library else None
+            if speaker.region is None:
+                # A library of the same name elsewhere in the archive knows its region.
+                known = next((lib.region for lib in candidates if lib.region_id), None)
+                speaker.region = known.name if known else None
     return document

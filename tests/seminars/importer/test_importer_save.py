@@ -199,3 +199,22 @@ def test_document_without_talks_is_refused(db):
         save_document(document)
 
     assert Seminar.objects.count() == 0
+
+
+def test_region_of_a_new_library_comes_from_a_library_of_the_same_name(db):
+    kamchatka = Region.objects.get(name="Камчатский край")
+    Library.objects.create(name="Библиотека-филиал №3", region=kamchatka)
+    document = parse_text(
+        "РЕЗОЛЮЦИЯ\nсеминара «Проверка»\n12.05.2024\nОрганизатор: МБУК «ЦБС»\n"
+        "- «Доклад», докладчик Иванова И. И., библиотекарь Библиотеки-филиала №3 МБУК «ЦБС»\n"
+    )
+    assert document.talks[0].speakers[0].region is None
+
+    match_document(document)
+
+    speaker = document.talks[0].speakers[0]
+    assert (speaker.institution, speaker.institution_id) == (
+        "Библиотека-филиал №3 МБУК «ЦБС»",
+        None,
+    )
+    assert speaker.region == "Камчатский край"
