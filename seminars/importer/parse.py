@@ -489,13 +489,19 @@ def _header_block(P, limit):
         quoted = first_quoted(p)
         if not quoted:
             continue
-        prefix = p[: quoted[0]]
-        if not prefix.strip() or KIND_RX.search(prefix) or DOC_TYPE_RX.match(prefix.strip()):
-            if doc_idx is None and prefix.strip() and not KIND_RX.search(prefix):
-                continue
-            if doc_idx is None and not prefix.strip() and i > 3:
-                continue
-            return doc_idx, i, strip_outer_quotes(p[quoted[0] :])
+        prefix = p[: quoted[0]].strip()
+        # «Межрегионального семинара «…»», «РЕЗОЛЮЦИЯ семинара «…»», or a line that is all title.
+        if (
+            KIND_RX.search(prefix)
+            or (prefix and doc_idx is not None and DOC_TYPE_RX.match(prefix))
+            or (not prefix and (doc_idx is not None or i <= 3))
+        ):
+            # A line that is all title stays whole (its quotes may be unbalanced); after
+            # «семинара «…»» the rest, such as «, состоявшегося 5 мая», is cut off.
+            rest = p[quoted[1] :].rstrip(" .")
+            cut = prefix and re.search(r"\w", rest) and not rest.endswith(("»", "“", '"'))
+            end = quoted[1] if cut else len(p)
+            return doc_idx, i, strip_outer_quotes(p[quoted[0] : end])
     return doc_idx, None, ""
 
 

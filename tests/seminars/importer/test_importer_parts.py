@@ -2,7 +2,7 @@ import pytest
 
 from seminars.importer.gazetteer import region_for
 from seminars.importer.names import match_name, split_affiliation, strip_outer_quotes
-from seminars.importer.parse import parse_date, parse_speakers, parse_talk, rejoin
+from seminars.importer.parse import parse_date, parse_speakers, parse_talk, parse_text, rejoin
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,22 @@ def test_paragraph_broken_mid_sentence_is_rejoined():
 )
 def test_region_inference(text, region):
     assert region_for(text) == region
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        ("РЕЗОЛЮЦИЯ\nсеминара «Чтение летом», состоявшегося 5 мая 2023 г.", "Чтение летом"),
+        ("РЕЗОЛЮЦИЯ\nсеминара\n«Дети и «МАЯК» - онлайн»", "Дети и «МАЯК» - онлайн"),
+        (
+            "РЕЗОЛЮЦИЯ\n«Дети, книги и МАЯК» - страничка ВКонтакте»",
+            "«Дети, книги и МАЯК» - страничка ВКонтакте",
+        ),
+        ("ПРОГРАММА\nТема семинара: Чтение летом\n5 мая 2023 г.", "Чтение летом"),
+        ("5 мая 2023 г. прошёл вебинар «Чтение летом» для библиотекарей.", "Чтение летом"),
+    ],
+)
+def test_seminar_title_in_its_usual_places(heading, title):
+    text = heading + "\n- «Доклад», докладчик Иванова И. И., директор МБУК «ЦБС г. Чита»"
+
+    assert parse_text(text).seminar.title == title
