@@ -1,9 +1,13 @@
+from functools import partial
+
 import nested_admin
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path
 
 from config.admin_search import FoldedSearchMixin
 
+from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
 
 
@@ -110,6 +114,10 @@ class SeminarAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
     @admin.display(description="докладов", ordering="talk_count")
     def talk_count(self, seminar):
         return seminar.talk_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_resolution, model_admin=self))
+        return [path("import/", view, name="seminars_seminar_import"), *super().get_urls()]
 
 
 @admin.register(Talk)

@@ -1,0 +1,766 @@
+"""Turn the paragraphs of a resolution or programme into a seminar draft.
+
+The result serialises to the JSON schema documented in README.md («Импорт резолюций»).
+"""
+
+import datetime
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from . import gazetteer
+from .documents import read_text
+from .names import (
+    ABBREVIATIONS,
+    depths,
+    is_legal_form,
+    match_name,
+    nominative_institution,
+    split_affiliation,
+    strip_outer_quotes,
+)
+
+
+@dataclass
+class Speaker:
+    last_name: str
+    first_name: str
+    patronymic: str = ""
+    position: str = ""
+    institution: str = ""
+    department: str = ""
+    region: str | None = None
+    person_id: int | None = None
+    institution_id: int | None = None
+
+
+@dataclass
+class Talk:
+    title: str
+    speakers: list[Speaker] = field(default_factory=list)
+
+
+@dataclass
+class ResolutionItem:
+    section: str
+    text: str
+
+
+@dataclass
+class Resolution:
+    preamble: str = ""
+    items: list[ResolutionItem] = field(default_factory=list)
+    closing: str = ""
+
+
+@dataclass
+class Place:
+    name: str
+    kind: str  # "region" or "locality"
+    region: str | None = None
+
+
+@dataclass
+class Link:
+    url: str | None
+    title: str = ""
+
+
+@dataclass
+class Seminar:
+    title: str = ""
+    date: str | None = None
+    end_date: str | None = None
+    kind: str | None = None
+    format: str | None = None
+    scope: str | None = None
+    organizer: str = ""
+    organizer_department: str = ""
+    organizer_region: str | None = None
+    organizer_id: int | None = None
+    goal: str = ""
+    description: str = ""
+    places: list[Place] = field(default_factory=list)
+
+
+@dataclass
+class ParsedDocument:
+    seminar: Seminar
+    talks: list[Talk]
+    resolution: Resolution
+    links: list[Link]
+
+    def to_dict(self):
+        return asdict(self)
+
+    def to_json(self, **kwargs):
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, data):
+        s = dict(data.get("seminar") or {})
+        s["places"] = [Place(**p) for p in s.get("places") or []]
+        resolution = dict(data.get("resolution") or {})
+        resolution["items"] = [ResolutionItem(**i) for i in resolution.get("items") or []]
+        return cls(
+            seminar=Seminar(**s),
+            talks=[
+                Talk(t["title"], [Speaker(**sp) for sp in t.get("speakers") or []])
+                for t in data.get("talks") or []
+            ],
+            resolution=Resolution(**resolution),
+            links=[Link(**link) for link in data.get("links") or []],
+        )
+
+
+# --- vocabulary ------------------------------------------------------------------------------
+
+MONTHS = {
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
+}
+MONTH = "(" + "|".join(MONTHS) + ")"
+DASH = r"\s*[–—-]\s*"
+DATE_PATTERNS = [
+    re.compile(rf"\b(\d{{1,2}}){DASH}(\d{{1,2}})\s+{MONTH}\s+(\d{{4}})", re.I),
+    re.compile(rf"\b(\d{{1,2}})\s+{MONTH}{DASH}(\d{{1,2}})\s+{MONTH}\s+(\d{{4}})", re.I),
+    re.compile(rf"«?\b(\d{{1,2}})»?\s+{MONTH}\s+(\d{{4}})", re.I),
+    re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:" + DASH + r"(\d{1,2})\.(\d{1,2})\.(\d{4}))?"),
+]
+
+KINDS = [
+    ("round_table", r"кругл\w+\s+стол\w*"),
+    ("master_class", r"мастер-класс\w*"),
+    ("webinar", r"вебинар\w*"),
+    ("conference", r"конференци\w+"),
+    ("forum", r"форум\w*"),
+    ("school", r"\bшкол[аыеуой]\w*"),
+    ("seminar", r"семинар\w*"),
+]
+KIND_RX = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in KINDS), re.I)
+SCOPES = [
+    ("interregional", r"межрегиональн"),
+    ("international", r"международн"),
+    ("federal", r"всероссийск|федеральн|общероссийск"),
+    ("regional", r"региональн|областн|краев|республиканск|окружн"),
+    ("municipal", r"муниципальн|районн|городск|межпоселенческ"),
+]
+FORMATS = [
+    ("blended", r"очно-заочн|смешанн|гибридн|очно-дистанционн"),
+    ("correspondence", r"заочн"),
+    ("online", r"онлайн|дистанционн|видеоконференц|\bzoom\b|вебинар"),
+    ("offline", r"очн"),
+]
+# Tried in order: «Формат проведения: онлайн» before a bare «… формат».
+FORMAT_RXS = [
+    re.compile(r"(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)", re.I),
+    re.compile(r"в\s+формате\s+(\S+)", re.I),
+    re.compile(r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*", re.I),
+    re.compile(r"(\S+)\s+формат\w*", re.I),
+]
+DOC_TYPE_RX = re.compile(
+    r"^(резолюция|программа|решение|итоги|отч[её]т|пресс-релиз|информация|информационн\w+ письм\w+)"
+    r"(?![\w-])",
+    re.I,
+)
+MARKER_RX = re.compile(
+    r"^(?:(?:\d{1,3}|[а-яa-z])[.)]\s*(?!\d)|[-–—•·*▪●◦]\s+|"
+    # the time slot of a programme: «10.00–10.20»
+    r"\d{1,2}[.:]\d{2}(?:\s*[–—-]\s*\d{1,2}[.:]\d{2})?\s+)"
+)
+SPEAKER_KEYWORD_RX = re.compile(
+    r"(?:[,.;]\s*|\s+[—–-]\s*|\s*\(\s*)"
+    r"(?:докладчи(?:ки|к|цы|ца)|выступающ(?:ий|ая|ие)|спикер(?:ы)?)"
+    r"\s*[:—–-]?\s*",
+    re.I,
+)
+ORGANIZER_RX = re.compile(r"организатор\w*\s*(?:семинара|мероприятия)?\s*[:—–-]\s*(.+)", re.I)
+TALK_VERB_RX = re.compile(
+    r",?\s+(?:представил\w*|выступил\w*|рассказал\w*|сделал\w*|подготовил\w*)\s+"
+    r"(?:с\s+)?(?:доклад\w*|сообщени\w*|презентаци\w*|выступлени\w*)?\s*(?:на\s+тему\s*)?"
+    r"[:—–-]?\s*(?=[«„\"“])",
+    re.I,
+)
+TALK_FIRST_VERB_RX = re.compile(
+    r"^(?:с\s+)?(?:доклад\w*|сообщени\w*|презентаци\w*|выступлени\w*)\s+"
+    r"(?P<title>[«„\"“].+?[»“”\"])\s*,?\s*(?:выступил\w*|представил\w*)\s+(?P<speakers>.+)$",
+    re.I,
+)
+SECTIONS = [
+    ("proposals", r"предложени[яй]|предложили|предлагают"),
+    ("recommendations", r"рекомендова\w*|рекомендаци\w*|рекомендует|рекомендуют"),
+    ("decisions", r"\bрешени[ея]\b|\bрешили\b|постановили|\bрешает\b|\bпостановляет\b"),
+    ("conclusions", r"определили|\bвыводы?\b|пришли\s+к\s+выводу|констатировали|отметили"),
+    ("tasks", r"\bзадач[иа]?\b"),
+]
+SECTION_RX = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in SECTIONS), re.I)
+CLOSING_STOP_RX = re.compile(
+    r"^(участники(?:\s+\S+){1,3}?\s+(?:отметили|выразили|поблагодарили)(?!\s*:)|познакомиться|"
+    r"благодар|председатель|секретарь|материалы|запис[ьи])",
+    re.I,
+)
+LINK_HINT_RX = re.compile(
+    r"https?://|www\.|youtube|rutube|vk\.com|вконтакте|познакомиться с|\bканал[еау]?\b", re.I
+)
+SIGNATURE_RX = re.compile(r"^(председатель|секретарь|составитель|исп\.|подготовил)", re.I)
+URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:)!?]")
+PLACES_RX = re.compile(
+    r"(?:участи\w*|участвовали|собрал\w*|присоединились)[^.]*?"
+    r"(?:специалист\w*|представител\w*|сотрудник\w*|коллег\w*|библиотек\w*)?\s+из\s+",
+    re.I,
+)
+
+
+# --- text helpers ----------------------------------------------------------------------------
+
+
+def rejoin(paragraphs):
+    """Glue paragraphs broken in mid-sentence («Выход в» / blank / «медиапространство…»)."""
+    result = []
+    for p in paragraphs:
+        p = p.strip()
+        if not p:
+            continue
+        if result and re.search(r"[а-яё,]$", result[-1]) and re.match(r"[а-яё]", p):
+            result[-1] = f"{result[-1]} {p}"
+        else:
+            result.append(p)
+    return result
+
+
+def strip_marker(p):
+    m = MARKER_RX.match(p)
+    return (m.group().strip(), p[m.end() :].strip()) if m else ("", p)
+
+
+def sentence_end(text, start=0):
+    """Index just past the full stop that ends the sentence beginning at start."""
+    for m in re.finditer(r"[.!?](?=\s+[«„\"“A-ZА-ЯЁ]|\s*$)", text[start:]):
+        before = text[start : start + m.start()].split(" ")[-1]
+        if m.group() == "." and (len(before) == 1 or before.lower() in ABBREVIATIONS):
+            continue
+        return start + m.end()
+    return len(text)
+
+
+def first_quoted(text):
+    """The quoted segment starting at the first opening quote, as (start, end) or None."""
+    d = depths(text)
+    for i, c in enumerate(text):
+        if c in '«„"“' and d[i] == 0 and d[i + 1] == 1:
+            for j in range(i + 1, len(text)):
+                if d[j + 1] == 0:
+                    return i, j + 1
+            return i, len(text)
+    return None
+
+
+def parse_date(text):
+    """(date, end_date) as ISO strings from the first date written in text."""
+    best = None
+    for k, rx in enumerate(DATE_PATTERNS):
+        m = rx.search(text)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (k, m)
+    if best is None:
+        return None, None
+    k, m = best
+    g = m.groups()
+    try:
+        if k == 0:
+            month, year = MONTHS[g[2].lower()], int(g[3])
+            start = datetime.date(year, month, int(g[0]))
+            end = datetime.date(year, month, int(g[1]))
+        elif k == 1:
+            year = int(g[4])
+            start = datetime.date(year, MONTHS[g[1].lower()], int(g[0]))
+            end = datetime.date(year, MONTHS[g[3].lower()], int(g[2]))
+        elif k == 2:
+            start = datetime.date(int(g[2]), MONTHS[g[1].lower()], int(g[0]))
+            end = None
+        else:
+            start = datetime.date(int(g[2]), int(g[1]), int(g[0]))
+            end = datetime.date(int(g[5]), int(g[4]), int(g[3])) if g[3] else None
+    except ValueError:
+        return None, None
+    return start.isoformat(), end.isoformat() if end and end != start else None
+
+
+def detect_kind(text):
+    """(kind, scope) from the first event word, e.g. «межрегионального семинара»."""
+    m = KIND_RX.search(text)
+    if not m:
+        return None, None
+    kind = m.lastgroup
+    before = " ".join(text[: m.start()].split()[-3:]).lower()
+    for scope, rx in SCOPES:
+        if re.search(rx, before):
+            return kind, scope
+    return kind, None
+
+
+def detect_format(text):
+    for format_rx in FORMAT_RXS:
+        for m in format_rx.finditer(text):
+            word, whole = m.group(1).lower(), m.group().lower()
+            for fmt, rx in FORMATS:
+                if re.search(rx, word) or (fmt == "blended" and re.search(rx, whole)):
+                    return fmt
+    return None
+
+
+# --- talks -----------------------------------------------------------------------------------
+
+CONNECTOR_RX = re.compile(r",\s*и\s+|\s+и\s+|,\s*|;\s*")
+
+
+def parse_speakers(text):
+    """Speakers written one after another: «А, должность, и Б, должность, Учреждение»."""
+    text = text.strip().lstrip(":—–-").strip()
+    first = match_name(text, 0)
+    if not first:
+        return []
+    found = [(0, 0, *first)]
+    d = depths(text)
+    pos = first[1]
+    while True:
+        nxt = None
+        for m in CONNECTOR_RX.finditer(text, pos):
+            if d[m.start()]:
+                continue
+            name = match_name(text, m.end())
+            if name:
+                nxt = (m.start(), m.end(), *name)
+                break
+        if not nxt:
+            break
+        found.append(nxt)
+        pos = nxt[3]
+    speakers = []
+    for k, (_, _, name, end) in enumerate(found):
+        stop = found[k + 1][0] if k + 1 < len(found) else len(text)
+        position, department, institution = split_affiliation(text[end:stop])
+        speakers.append(
+            Speaker(
+                last_name=name.last_name,
+                first_name=name.first_name,
+                patronymic=name.patronymic,
+                position=position,
+                institution=institution,
+                department=department,
+            )
+        )
+    # «А, должность, и Б, должность, Учреждение»: the institution is shared.
+    for k, speaker in enumerate(speakers):
+        if not speaker.institution:
+            later = next((s for s in speakers[k + 1 :] if s.institution), None)
+            if later:
+                speaker.institution = later.institution
+    for speaker in speakers:
+        speaker.region = gazetteer.region_for(speaker.institution)
+    return speakers
+
+
+def _speaker_first(body):
+    """«Иванова И. И., должность, Учреждение — «Title»» (dash, colon or full stop)."""
+    if not match_name(body, 0):
+        return None
+    d = depths(body)
+    candidates = re.finditer(
+        r"\s+[—–-]\s+|:\s+|\.\s+(?=[«„\"“A-ZА-ЯЁ])|,\s+(?=[«„\"“])|" + TALK_VERB_RX.pattern,
+        body,
+        re.I,
+    )
+    for m in candidates:
+        if d[m.start()] or m.start() == 0:
+            continue
+        left, right = body[: m.start()], body[m.end() :].strip()
+        if not right:
+            continue
+        if m.group().strip() == "." or m.group().startswith("."):
+            before = left.split(" ")[-1]
+            if len(before) == 1 or before.lower() in ABBREVIATIONS:
+                continue
+        if m.group().strip() in "—–-" and not re.match(r"[«„\"“A-ZА-ЯЁ0-9]", right):
+            continue  # «Библиотека семейного чтения – филиал №7»
+        if match_name(right, 0) and not right.startswith(("«", "„", '"', "“")):
+            continue
+        speakers = parse_speakers(left)
+        if speakers:
+            return Talk(strip_outer_quotes(right), speakers)
+    return None
+
+
+def parse_talk(p):
+    """A Talk if the paragraph is a talk line, else None."""
+    _, body = strip_marker(p)
+    if len(body) < 10:
+        return None
+    m = TALK_FIRST_VERB_RX.match(body)
+    if m:
+        speakers = parse_speakers(m.group("speakers"))
+        if speakers:
+            return Talk(strip_outer_quotes(m.group("title")), speakers)
+    m = SPEAKER_KEYWORD_RX.search(body)
+    if m and m.start() > 0 and body[m.end() :].strip():
+        title = strip_outer_quotes(body[: m.start()])
+        rest = body[m.end() :]
+        if rest.rstrip(". ").endswith(")") and "(" in body[m.start() : m.end()]:
+            rest = rest.rstrip(". ")[:-1]
+        return Talk(title, parse_speakers(rest))
+    talk = _speaker_first(body)
+    if talk:
+        return talk
+    if body[:1] in '«„"“':
+        quoted = first_quoted(body)
+        if quoted:
+            rest = body[quoted[1] :]
+            rest = re.sub(r"^\s*[,.;:—–-]?\s*\(?", "", rest)
+            speakers = parse_speakers(rest)
+            if speakers:
+                return Talk(strip_outer_quotes(body[: quoted[1]]), speakers)
+    # An unquoted title, then a dash or colon, then the speaker.
+    for sep in re.finditer(r"\s+[—–-]\s+|:\s+", body):
+        rest = body[sep.end() :]
+        if match_name(rest, 0) and len(body[: sep.start()].split()) >= 2:
+            speakers = parse_speakers(rest)
+            if speakers:
+                return Talk(strip_outer_quotes(body[: sep.start()]), speakers)
+    return None
+
+
+def _title_only(p):
+    _, body = strip_marker(p)
+    if body[:1] in '«„"“' and not match_name(body, 0):
+        quoted = first_quoted(body)
+        if quoted and not body[quoted[1] :].strip(" .,"):
+            return strip_outer_quotes(body)
+    return None
+
+
+def _speakers_only(p):
+    _, body = strip_marker(p)
+    body = re.sub(
+        r"^(?:докладчи\w*|выступающ\w*|спикер\w*|ведущ\w*)\s*[:—–-]?\s*", "", body, flags=re.I
+    )
+    if match_name(body, 0) and not _speaker_first(body):
+        return parse_speakers(body)
+    return []
+
+
+# --- the whole document ----------------------------------------------------------------------
+
+
+def section_of(p):
+    """The resolution section a heading paragraph opens, or None."""
+    marker, body = strip_marker(p)
+    if marker and not body.endswith(":"):
+        return None
+    text = body.rstrip()
+    short = len(text.split()) <= 4 and not re.search(r"[.!?;]$", text)
+    if not (text.endswith(":") or short):
+        return None
+    last_sentence = re.split(r"(?<=[.!?])\s+", text)[-1]
+    found = list(SECTION_RX.finditer(last_sentence))
+    if not found:
+        return None
+    return found[-1].lastgroup
+
+
+def _header_block(P, limit):
+    """(doc_type index, title index, title) of the heading lines."""
+    doc_idx = next((i for i in range(min(limit, 12)) if DOC_TYPE_RX.match(P[i])), None)
+    start = doc_idx if doc_idx is not None else 0
+    for i in range(start, min(limit, start + 5)):
+        p = P[i]
+        if re.match(r"^(?:тема\w*\s*(?:семинара|мероприятия)?\s*[:—–-])", p, re.I):
+            value = re.sub(r"^тема\w*\s*(?:семинара|мероприятия)?\s*[:—–-]\s*", "", p, flags=re.I)
+            return doc_idx, i, strip_outer_quotes(value)
+        quoted = first_quoted(p)
+        if not quoted:
+            continue
+        prefix = p[: quoted[0]].strip()
+        # «Межрегионального семинара «…»», «РЕЗОЛЮЦИЯ семинара «…»», or a line that is all title.
+        if (
+            KIND_RX.search(prefix)
+            or (prefix and doc_idx is not None and DOC_TYPE_RX.match(prefix))
+            or (not prefix and (doc_idx is not None or i <= 3))
+        ):
+            # A line that is all title stays whole (its quotes may be unbalanced); after
+            # «семинара «…»» the rest, such as «, состоявшегося 5 мая», is cut off.
+            rest = p[quoted[1] :].rstrip(" .")
+            cut = prefix and re.search(r"\w", rest) and not rest.endswith(("»", "“", '"'))
+            end = quoted[1] if cut else len(p)
+            return doc_idx, i, strip_outer_quotes(p[quoted[0] : end])
+    return doc_idx, None, ""
+
+
+def _title_from_intro(text):
+    m = KIND_RX.search(text)
+    while m:
+        rest = text[m.end() :]
+        quoted = re.match(r"\s*(?:на\s+тему\s*)?[:—–-]?\s*", rest)
+        after = rest[quoted.end() :]
+        q = first_quoted(after)
+        if q and q[0] == 0:
+            return strip_outer_quotes(after[: q[1]])
+        m = KIND_RX.search(text, m.end())
+    return ""
+
+
+def _goal(text):
+    m = re.search(
+        r"цел(?:ью|ь)\s+(?:которого|которой|семинара|вебинара|конференции|мероприятия|встречи)?"
+        r"\s*(?:являлось|являлась|являлся|было|была|стало|является|—|–|-|:)\s*",
+        text,
+        re.I,
+    )
+    if not m:
+        return ""
+    end = sentence_end(text, m.end())
+    return text[m.end() : end].rstrip(".").strip()
+
+
+def _place(item, default_kind_noun=None):
+    item = item.strip().strip(".")
+    if not item:
+        return None
+    if default_kind_noun and re.fullmatch(r"[А-ЯЁа-яё-]+(?:ой|ей)", item):
+        item = f"{item} {default_kind_noun}"
+    town = gazetteer.find_town(item)
+    region = gazetteer.region_for(item)
+    district = re.search(r"([А-ЯЁ][\w-]+?)(?:ого|ий|ом)\s+(?:муниципальн\w+\s+)?район\w*", item)
+    if district:
+        stem = district.group(1)
+        name = f"{stem}ий" if stem.endswith(("ск", "цк")) else f"{stem}ый"
+        if "муниципальн" in district.group():
+            name += " муниципальный район"
+        else:
+            name += " район"
+        return Place(name, "locality", region)
+    if town:
+        return Place(town[0], "locality", region or town[1])
+    canonical = gazetteer.canonical_region(item)
+    if canonical:
+        return Place(canonical, "region", canonical)
+    return None
+
+
+def _places(text):
+    m = PLACES_RX.search(text)
+    if not m:
+        return []
+    end = sentence_end(text, m.end())
+    listing = text[m.end() : end].rstrip(".")
+    items = [i for i in re.split(r",\s*|\s+и\s+", listing) if i.strip()]
+    places = []
+    for k, item in enumerate(items):
+        noun = None
+        if re.fullmatch(r"\s*[А-ЯЁа-яё-]+(?:ой|ей)\s*", item):
+            # «Ивановской, Орловской и Владимирской областей»
+            for later in items[k + 1 :]:
+                tail = re.search(r"(областей|краев|краёв|республик)\s*$", later)
+                if tail:
+                    noun = {"областей": "области", "республик": "республики"}.get(
+                        tail.group(1), "края"
+                    )
+                    break
+        item = re.sub(r"\bобластей\b", "области", item)
+        item = re.sub(r"\bкра[её]в\b", "края", item)
+        place = _place(item, noun)
+        if place and place not in places:
+            places.append(place)
+    return places
+
+
+def _organizer_from_header(header):
+    organizer = department = ""
+    for p in header:
+        text = p.strip().rstrip(".")
+        if not organizer and (
+            re.search(r"(?<![\w-])(?:[КМГФО]*[БАК]?УК?|МБУ|ГБУ|КГБУ|ФГБУ)(?![\w-])", text)
+            or re.search(r"библиотек|ЦБС", text, re.I)
+        ):
+            organizer = text
+        elif (
+            organizer
+            and not department
+            and re.match(r"^(?:[\w-]+\s+){0,2}(?:отдел|сектор|центр|ИБЦ|служба)\b", text, re.I)
+        ):
+            department = text
+    return organizer, department
+
+
+def _organizer_from_intro(paragraphs):
+    for p in paragraphs:
+        m = ORGANIZER_RX.search(p)
+        if m:
+            return m.group(1).strip().rstrip(".")
+    text = " ".join(paragraphs)
+    m = re.search(
+        r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(.+?)\s+"
+        r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
+        text,
+    )
+    if m:
+        return nominative_institution(m.group(1).strip(" ,"))
+    # «… на базе ГБУК «…» прошла конференция»
+    m = re.search(r"на\s+базе\s+(.+?)\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)", text)
+    if m:
+        return nominative_institution(m.group(1).strip(" ,"))
+    # «… в КГБУ «…» состоялась конференция»: the first institution of that paragraph.
+    for p in paragraphs:
+        if not re.search(r"состоял|прош(?:ла|ел|ёл|ло)\b|проходил|организовал|пров[её]л", p):
+            continue
+        for m in re.finditer(r"(?<![\w-])([А-ЯЁ]{2,7})\s+(?=[«„\"“])", p):
+            quoted = first_quoted(p[m.end() :])
+            if is_legal_form(m.group(1)) and quoted and quoted[0] == 0:
+                return p[m.start() : m.end() + quoted[1]]
+    return ""
+
+
+def _links(paragraphs):
+    links = []
+    for p in paragraphs:
+        urls = URL_RX.findall(p)
+        for url in urls:
+            title = p.replace(url, "").strip(" :—–-.")
+            links.append(Link(url if "://" in url else f"https://{url}", title))
+        if not urls and LINK_HINT_RX.search(p):
+            links.append(Link(None, p))
+    return links
+
+
+def parse_paragraphs(paragraphs):
+    P = rejoin(paragraphs)
+
+    # Talks: the first run of talk lines, up to the first resolution heading after them.
+    talks, talk_idx = [], []
+    i = 0
+    resolution_start = None
+    while i < len(P):
+        if talks and section_of(P[i]):
+            resolution_start = i
+            break
+        talk = parse_talk(P[i])
+        if talk:
+            talks.append(talk)
+            talk_idx.append(i)
+            i += 1
+            continue
+        title = _title_only(P[i])
+        if title and i + 1 < len(P):
+            speakers = _speakers_only(P[i + 1])
+            if speakers:
+                talks.append(Talk(title, speakers))
+                talk_idx.extend([i, i + 1])
+                i += 2
+                continue
+        i += 1
+    if not talks:
+        resolution_start = next((k for k, p in enumerate(P) if section_of(p)), None)
+    first_talk = talk_idx[0] if talk_idx else (resolution_start or len(P))
+
+    # Heading, title, kind and dates.
+    doc_idx, title_idx, title = _header_block(P, first_talk)
+    header = P[: doc_idx if doc_idx is not None else (title_idx or 0)]
+    intro_start = (title_idx + 1) if title_idx is not None else len(header)
+    if doc_idx is not None and title_idx is None:
+        intro_start = doc_idx + 1
+    intro = P[intro_start:first_talk]
+    if intro and talk_idx and intro[-1].endswith(":"):
+        intro = intro[:-1]  # «В ходе семинара были заслушаны выступления:»
+    heading_text = " ".join(P[doc_idx if doc_idx is not None else 0 : intro_start])
+    intro_text = " ".join(intro)
+    if not title:
+        title = _title_from_intro(intro_text)
+    seminar = Seminar(title=title)
+    seminar.kind, seminar.scope = detect_kind(heading_text)
+    if not seminar.kind:
+        seminar.kind, seminar.scope = detect_kind(intro_text)
+    seminar.date, seminar.end_date = parse_date(heading_text)
+    if not seminar.date:
+        seminar.date, seminar.end_date = parse_date(intro_text)
+    seminar.format = detect_format(heading_text + " " + intro_text)
+    if not seminar.format and seminar.kind == "webinar":
+        seminar.format = "online"
+    seminar.organizer, seminar.organizer_department = _organizer_from_header(header)
+    if not seminar.organizer:
+        seminar.organizer = _organizer_from_intro([heading_text, *intro])
+    # The organiser's own name may not say where it is; the letterhead or the place line may.
+    place_line = [p for p in intro[:1] if len(p) < 80]
+    seminar.organizer_region = (
+        gazetteer.region_for(seminar.organizer)
+        or gazetteer.region_for(" ".join(header))
+        or gazetteer.region_for(" ".join(place_line))
+    )
+    organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
+    for talk in talks:
+        for speaker in talk.speakers:
+            same = gazetteer.fold(strip_outer_quotes(speaker.institution)) == organizer_key
+            if speaker.region is None and same:
+                speaker.region = seminar.organizer_region
+    seminar.goal = _goal(intro_text)
+    seminar.places = _places(intro_text)
+    seminar.description = "\n\n".join(
+        p for p in intro if not (LINK_HINT_RX.search(p) and URL_RX.search(p))
+    )
+
+    # Resolution: sections of items, a preamble and a closing.
+    resolution = Resolution()
+    tail_start = (talk_idx[-1] + 1) if talk_idx else first_talk
+    trailing = []
+    if resolution_start is not None:
+        between = [
+            p for p in P[tail_start:resolution_start] if not section_of(p) and not parse_talk(p)
+        ]
+        heading = P[resolution_start]
+        if len(heading.split()) > 4:
+            resolution.preamble = heading
+        elif between:
+            resolution.preamble = "\n\n".join(between)
+        i = resolution_start
+        while i < len(P):
+            section = section_of(P[i])
+            if not section:
+                trailing = P[i:]
+                break
+            i += 1
+            marked = None
+            while i < len(P) and not section_of(P[i]):
+                marker, body = strip_marker(P[i])
+                if marked is None:
+                    marked = bool(marker)
+                if (marked and not marker) or (not marked and CLOSING_STOP_RX.match(P[i])):
+                    break
+                resolution.items.append(ResolutionItem(section, body))
+                i += 1
+            if i < len(P) and not section_of(P[i]):
+                trailing = P[i:]
+                break
+    else:
+        trailing = P[tail_start:]
+    closing = []
+    for p in trailing:
+        if LINK_HINT_RX.search(p) or SIGNATURE_RX.match(p) or parse_talk(p):
+            continue
+        closing.append(p)
+    resolution.closing = "\n\n".join(closing) if resolution.items else ""
+
+    links = _links(trailing if resolution_start is not None else P[first_talk:])
+    links += [link for link in _links(intro) if link.url and link not in links]
+    return ParsedDocument(seminar=seminar, talks=talks, resolution=resolution, links=links)
+
+
+def parse_text(text):
+    return parse_paragraphs(read_text(text))
