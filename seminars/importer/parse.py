@@ -708,7 +708,9 @@ def parse_paragraphs(paragraphs):
     for talk in talks:
         for speaker in talk.speakers:
             same = gazetteer.fold(strip_outer_quotes(speaker.institution)) == organizer_key
-            if speaker.region is None and same:
+            # A district or regional seminar gathers its own region's librarians.
+            local = seminar.scope in ("municipal", "regional")
+            if speaker.region is None and (same or local):
                 speaker.region = seminar.organizer_region
     seminar.goal = _goal(intro_text)
     seminar.places = _places(intro_text)

@@ -23,6 +23,9 @@ DOCUMENTS = {
     # Written after the parser was tuned on the six above, to measure it on unseen layouts.
     "practicum_programme_2023": ("practicum_programme_2023.txt", "txt"),
     "conference_2024": ("conference_2024.md", "md"),
+    # A second held-out pair, written after the fixes the first pair prompted.
+    "webinar_table_2022": ("webinar_table_2022.docx.txt", "docx"),
+    "district_report_2023": ("district_report_2023.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",

@@ -8,21 +8,8 @@ from tests.seminars.importer.importer_fixtures import (
     parse_fixture,
 )
 
-KNOWN_MISSES = {
-    # «Комсомольский район» exists in several regions; the gazetteer does not guess.
-    "practicum_programme_2023": "speaker region of a library in «Комсомольского района»",
-}
 
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name]))
-        if name in KNOWN_MISSES
-        else name
-        for name in DOCUMENTS
-    ],
-)
+@pytest.mark.parametrize("name", list(DOCUMENTS))
 def test_fixture_document_parses_exactly(name):
     want = expected(name)
 
