@@ -135,6 +135,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The largest resolution (.docx, .txt, .md) the admin import accepts.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+# The import review form has about ten fields per speaker: a 100-talk conference needs more
+# than Django's default of 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

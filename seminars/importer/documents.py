@@ -187,13 +187,22 @@ def read_docx(data):
         raise DocumentError("Документ .docx повреждён, его не удалось открыть.") from exc
     numbering = _Numbering(document)
     paragraphs = []
-    for block in document.element.body.iterchildren():
+    _read_blocks(document.element.body, numbering, paragraphs)
+    return paragraphs
+
+
+def _read_blocks(parent, numbering, paragraphs):
+    for block in parent.iterchildren():
         if block.tag == f"{W}p":
             paragraphs.append(_paragraph_text(block, numbering))
         elif block.tag == f"{W}tbl":
             paragraphs.extend(_table_rows(block, numbering))
             paragraphs.append("")
-    return paragraphs
+        elif block.tag == f"{W}sdt":
+            # Content controls of form-like templates hold ordinary paragraphs and tables.
+            content = block.find(f"{W}sdtContent")
+            if content is not None:
+                _read_blocks(content, numbering, paragraphs)
 
 
 def _paragraph_text(p, numbering):

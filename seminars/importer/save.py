@@ -74,8 +74,15 @@ def _locality(region, name):
     return locality
 
 
-def _saved(obj, exclude=()):
-    obj.full_clean(exclude=["slug", *exclude])
+def _saved(obj, exclude=(), constraints=True):
+    """Validate (lengths, choices, the models' clean()) and save.
+
+    Rows this module numbers itself (talks, their speakers, resolution items) skip the constraint
+    queries: their order numbers are unique by construction and the database still enforces them.
+    """
+    obj.full_clean(
+        exclude=["slug", *exclude], validate_unique=constraints, validate_constraints=constraints
+    )
     obj.save()
     return obj
 
@@ -200,7 +207,11 @@ def save_document(document):
     seminar.localities.set(localities)
 
     for order, parsed in enumerate(document.talks, start=1):
-        talk = _saved(Talk(seminar=seminar, order=order, title=parsed.title), exclude=["materials"])
+        talk = _saved(
+            Talk(seminar=seminar, order=order, title=parsed.title),
+            exclude=["materials"],
+            constraints=False,
+        )
         seen = set()
         for speaker in parsed.speakers:
             person = writer.person(speaker)
@@ -216,7 +227,8 @@ def save_document(document):
                     position=speaker.position,
                     library=library,
                     department=writer.department(library, speaker.department),
-                )
+                ),
+                constraints=False,
             )
 
     r = document.resolution
@@ -226,7 +238,8 @@ def save_document(document):
             _saved(
                 ResolutionItem(
                     resolution=resolution, order=order, section=item.section, text=item.text
-                )
+                ),
+                constraints=False,
             )
     order = 0
     for link in document.links:

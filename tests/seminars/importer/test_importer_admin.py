@@ -197,3 +197,23 @@ def test_docx_of_the_seed_imports_to_the_same_seminar_as_the_text(staff_client):
     assert {f.html_name: f.value() for f in docx_form if f.html_name != "document"} == {
         f.html_name: f.value() for f in text_form if f.html_name != "document"
     }
+
+
+def test_a_conference_of_120_talks_goes_through_review(staff_client):
+    lines = [
+        "РЕЗОЛЮЦИЯ",
+        "межрегиональной конференции «Большая конференция»",
+        "5 мая 2023 г.",
+        "Организатор: МБУК «ЦБС г. Чита»",
+    ]
+    lines += [
+        f"{n}. «Доклад номер {n}», докладчик Иванова{'-' * 0}{chr(1072 + n % 30)}ина И. И., "
+        "библиотекарь МБУК «ЦБС г. Чита»"
+        for n in range(1, 121)
+    ]
+    review = staff_client.post(URL, {"stage": "upload", "text": "\n".join(lines)})
+
+    done = staff_client.post(URL, review_data(review.context["form"]))
+
+    assert done.status_code == 302
+    assert Seminar.objects.get().talks.count() == 120

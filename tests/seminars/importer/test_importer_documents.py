@@ -3,6 +3,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.oxml import OxmlElement
 
 from seminars.importer.documents import DocumentError, read_document, read_text, read_upload
 
@@ -154,3 +155,19 @@ def test_binary_file_with_a_text_extension_is_refused():
 def test_unknown_extension_is_refused():
     with pytest.raises(DocumentError, match=r"^Формат «\.odt» не поддерживается"):
         read_document("a.odt", b"something")
+
+
+def test_docx_paragraphs_inside_content_controls_are_read():
+    document = docx.Document()
+    document.add_paragraph("До")
+    inner = document.add_paragraph("Внутри поля")
+    sdt = OxmlElement("w:sdt")
+    content = OxmlElement("w:sdtContent")
+    sdt.append(content)
+    inner._p.addprevious(sdt)
+    content.append(inner._p)
+    document.add_paragraph("После")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    assert read_document("a.docx", buffer.getvalue()) == ["До", "Внутри поля", "После"]
