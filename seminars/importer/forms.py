@@ -80,7 +80,9 @@ def _text(label, value, required=False, rows=None, max_length=None):
 
 
 def _places_text(places):
-    return "\n".join(f"{p.name} — {p.region}" if p.region else p.name for p in places)
+    return "\n".join(
+        f"{p.name} — {p.region}" if p.region and p.region != p.name else p.name for p in places
+    )
 
 
 def _parse_places(text):

@@ -58,6 +58,11 @@ def test_seed_upload_review_confirm_creates_a_draft_seminar(staff_client):
     )
     assert form["talk-2-speaker-0-department"].value() == "ИБЦ «Доступный город»"
     assert form["talk-0-speaker-0-person"].value() == "new"
+    assert form["places"].value().splitlines()[:2] == [
+        "Петропавловск-Камчатский — Камчатский край",
+        "Южно-Сахалинск — Сахалинская область",
+    ]
+    assert "Ивановская область" in form["places"].value().splitlines()
     assert "Этот семинар уже есть" not in review.content.decode()
 
     done = staff_client.post(URL, review_data(form, **{"talk-0-title": "Выход библиотек онлайн"}))
@@ -69,6 +74,15 @@ def test_seed_upload_review_confirm_creates_a_draft_seminar(staff_client):
     assert seminar.talks.count() == 12
     assert seminar.talks.get(order=1).title == "Выход библиотек онлайн"
     assert seminar.resolution.items.count() == 6
+    assert seminar.regions.count() == 8
+    assert sorted(seminar.localities.values_list("name", flat=True)) == [
+        "Петропавловск-Камчатский",
+        "Самара",
+        "Соболевский муниципальный район",
+        "Хабаровск",
+        "Чита",
+        "Южно-Сахалинск",
+    ]
 
 
 def test_docx_upload_gives_the_same_review_as_the_text(staff_client):
