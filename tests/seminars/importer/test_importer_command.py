@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from people.models import Person
 from seminars.importer.parse import parse_text
 from seminars.models import Seminar, Talk
-from tests.seminars.importer.importer_fixtures import SEED
+from tests.seminars.importer.importer_fixtures import FIXTURES, SEED
 
 
 def run(*args):
@@ -70,3 +70,20 @@ def test_document_without_talks_gives_a_russian_error(db, tmp_path):
 def test_missing_file(db):
     with pytest.raises(CommandError, match=r"^Файл не найден: /nowhere\.txt$"):
         run("/nowhere.txt")
+
+
+def test_dry_run_prints_a_summary_and_writes_nothing(db):
+    out = run(str(FIXTURES / "conference_2010.md"), "--dry-run")
+
+    assert out.splitlines() == [
+        "«Библиотека и семья: „читаем вместе“ в XXI веке», 2010-12-08",
+        "Организатор: ГБУК «Самарская областная детская библиотека»",
+        "1. Семейное чтение: традиции и новации — Горбунова Наталья Петровна",
+        "2. Проект „Папа, почитай!“: опыт трёх лет — Зайцева Ольга Николаевна, Ёжиков Пётр "
+        "Андреевич",
+        "3. Читающая семья — читающая страна — Иванова И. И.",
+        "4. Книжные праздники для всей семьи — Хасанова Гульнара Ринатовна",
+        "Пунктов резолюции: 5",
+        "Пробный запуск: ничего не записано.",
+    ]
+    assert Seminar.objects.count() == 0
