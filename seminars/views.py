@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from libraries.models import Region
@@ -331,23 +332,28 @@ def talk_export(request, fmt):
 
 
 def write_xlsx(response, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Доклады"
-    sheet.append(EXPORT_COLUMNS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                # Text stays text: openpyxl would otherwise store «=…» as a formula.
-                cell.data_type = "s"
-                cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
+    # Write-only mode streams rows; the default mode recounts every row on each append.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Доклады")
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
         sheet.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+    sheet.append([xlsx_cell(sheet, title, font=bold) for title in EXPORT_COLUMNS])
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     workbook.save(response)
+
+
+def xlsx_cell(sheet, value, font=None):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Text stays text: openpyxl would otherwise store «=…» as a formula.
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    if font:
+        cell.font = font
+    return cell
 
 
 def suggest_response(request, matches, label):
