@@ -80,7 +80,7 @@ def home(request):
 
 
 def seminar_list(request):
-    filterset = SeminarFilter(request.GET, queryset=Seminar.objects.published())
+    filterset = SeminarFilter(filter_data(request.GET), queryset=Seminar.objects.published())
     seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
     seminars = (
         seminars.select_related(*SEMINAR_LIST_RELATED)
@@ -94,7 +94,7 @@ def seminar_list(request):
         "form": filterset.form,
         "page": page,
         "seminars": page.object_list,
-        "filtered": any(value for value in request.GET.dict().values()),
+        "filtered": bool(filter_data(request.GET)),
     }
     return render(request, "seminars/seminar_list.html", context)
 
@@ -239,8 +239,20 @@ def event_jsonld(request, seminar, talks):
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
+def filter_data(query):
+    """The query without blank values: «?region=» means no region, not an unknown one."""
+    data = query.copy()
+    for key in list(data):
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            data.setlist(key, values)
+        else:
+            del data[key]
+    return data
+
+
 def talk_filter(request):
-    return TalkFilter(request.GET, queryset=Talk.objects.published())
+    return TalkFilter(filter_data(request.GET), queryset=Talk.objects.published())
 
 
 def talk_list(request):

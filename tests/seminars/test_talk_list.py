@@ -337,3 +337,20 @@ def test_the_suggesting_inputs_work_without_javascript(client, demo_seminar):
     assert '<script src="/static/js/suggest.js" defer></script>' in html
     assert '<select name="library"' not in html
     assert html.count("<option") == 3
+
+
+def test_blank_parameters_mean_no_filter(client, demo_seminar):
+    response = client.get(
+        "/talks/?region=&district=&q=&library=+&year_from=&region=kamchatskii-krai"
+    )
+
+    assert response.context["form"].errors == {}
+    assert orders(response) == [1, 3, 5, 8, 11]
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"region": "\x00"}, {"library": "\x00"}])
+def test_null_bytes_are_a_form_error(client, demo_seminar, params):
+    response = client.get("/talks/", params)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == list(params)
