@@ -2,13 +2,19 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
-from seminars.filters import library_matches
+from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.views import SEMINAR_LIST_RELATED, speakers_prefetch, suggest_response
+from seminars.views import (
+    SEMINAR_LIST_RELATED,
+    filter_data,
+    speakers_prefetch,
+    suggest_response,
+)
 
 from .models import FederalDistrict, Library, Region
 
 DETAIL_ROWS = 20
+LIBRARIES_PER_PAGE = 50
 
 
 def library_tree(library):
@@ -33,20 +39,24 @@ def talks_where(roles):
 
 
 def library_list(request):
+    filterset = LibraryFilter(
+        filter_data(request.GET), queryset=Library.objects.published().filter(parent=None)
+    )
+    libraries = filterset.qs if filterset.is_valid() else Library.objects.none()
     libraries = (
-        Library.objects.published()
-        .filter(parent=None)
-        .select_related("region", "locality")
+        libraries.select_related("region", "locality")
         .annotate(branch_count=Count("branches", filter=Q(branches__is_published=True)))
         .order_by("sort_key", "id")
     )
-    page = Paginator(libraries, 50).get_page(request.GET.get("page"))
+    page = Paginator(libraries, LIBRARIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_title": "Библиотеки",
         "page_description": (
             "Библиотеки, чьи специалисты выступали на семинарах, и организаторы семинаров."
         ),
+        "form": filterset.form,
         "page": page,
+        "filtered": bool(filter_data(request.GET)),
     }
     return render(request, "libraries/library_list.html", context)
 
@@ -129,12 +139,13 @@ def region_detail(request, slug):
     )
     context = {
         "page_title": region.name,
+        "library_count": libraries.count(),
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
         "talk_count": talks.count(),
         "talks": talks[:DETAIL_ROWS],
         "seminars": seminars[:DETAIL_ROWS],
-        "libraries": libraries,
+        "libraries": libraries[:LIBRARIES_PER_PAGE],
     }
     return render(request, "libraries/region_detail.html", context)
 

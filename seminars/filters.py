@@ -347,3 +347,20 @@ class SeminarFilter(django_filters.FilterSet):
     class Meta:
         model = Seminar
         fields = []
+
+
+class LibraryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Название", method="filter_name", max_length=200)
+    region = django_filters.ModelChoiceFilter(
+        label="Регион", queryset=Region.objects.all(), to_field_name="slug", empty_label="любой"
+    )
+
+    class Meta:
+        model = Library
+        fields = []
+
+    def filter_name(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(sort_key__contains=sort_key(value)) | Q(short_name__icontains=value)
+        )

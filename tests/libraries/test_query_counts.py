@@ -20,7 +20,7 @@ def test_library_list(client, db, rows):
     for number in range(rows):
         factories.library(f"Библиотека {number}")
 
-    assert queries(client, "/libraries/") == 2
+    assert queries(client, "/libraries/") == 3
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -44,7 +44,7 @@ def test_region_list(client, db, rows):
 def test_region_detail(client, db, rows):
     factories.talks(rows)
 
-    assert queries(client, "/regions/kamchatskii-krai/") == 6
+    assert queries(client, "/regions/kamchatskii-krai/") == 7
 
 
 @pytest.mark.parametrize("rows", [1, 50])

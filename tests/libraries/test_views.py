@@ -90,3 +90,26 @@ def test_talks_of_unpublished_seminars_are_not_on_region_pages(client, demo_semi
 
     assert response.context["talk_count"] == 0
     assert list(response.context["seminars"]) == []
+
+
+def test_library_list_filters_by_name_and_region(client, demo_seminar):
+    by_name = client.get("/libraries/", {"q": "ДЕТСКАЯ"})
+    by_region = client.get("/libraries/", {"region": "kamchatskii-krai"})
+    nothing = client.get("/libraries/", {"q": "Луна"})
+
+    assert [library.name for library in by_name.context["page"]] == [
+        "Камчатская краевая детская библиотека им. В. Кручины",
+        "Орловская областная детская библиотека им. М.М. Пришвина",
+        "Самарская областная детская библиотека",
+        "Сахалинская областная детская библиотека",
+    ]
+    assert len(by_region.context["page"]) == 3
+    assert "<strong>Ничего не найдено.</strong>" in nothing.content.decode()
+
+
+def test_library_list_unknown_region_is_a_form_error(client, demo_seminar):
+    response = client.get("/libraries/", {"region": "atlantida"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["region"]
+    assert list(response.context["page"]) == []
