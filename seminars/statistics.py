@@ -65,21 +65,22 @@ class Statistics:
         return next(table for table in self.tables if table.slug == slug)
 
 
-def _participating_regions(seminars):
+def _participating(seminars, field, listed_in):
+    """Q for regions or localities (`field`) that a speaker came from or the seminar lists."""
     # Non-null values only: a NULL in a NOT IN subquery would make exclude() return nothing.
     from_speakers = TalkSpeaker.objects.filter(
-        talk__seminar__in=seminars, library__region__isnull=False
-    ).values("library__region")
-    listed = Seminar.regions.through.objects.filter(seminar__in=seminars).values("region")
+        talk__seminar__in=seminars, **{f"library__{field}__isnull": False}
+    ).values(f"library__{field}")
+    listed = listed_in.objects.filter(seminar__in=seminars).values(field)
     return Q(pk__in=from_speakers) | Q(pk__in=listed)
+
+
+def _participating_regions(seminars):
+    return _participating(seminars, "region", Seminar.regions.through)
 
 
 def _participating_localities(seminars):
-    from_speakers = TalkSpeaker.objects.filter(
-        talk__seminar__in=seminars, library__locality__isnull=False
-    ).values("library__locality")
-    listed = Seminar.localities.through.objects.filter(seminar__in=seminars).values("locality")
-    return Q(pk__in=from_speakers) | Q(pk__in=listed)
+    return _participating(seminars, "locality", Seminar.localities.through)
 
 
 def _totals(period):
