@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("seminars.urls")),
     path("", include("libraries.urls")),
     path("", include("people.urls")),
+    path("api/", include("api.urls")),
 ]
 
 if settings.DEBUG:
