@@ -16,5 +16,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("archive.zip", views.archive_zip, name="archive_zip"),
+    path("archive.json", views.archive_json, name="archive_json"),
     path("", include(router.urls)),
 ]

@@ -1,13 +1,17 @@
 from django.db.models import Count, Prefetch
+from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import api_view
 from rest_framework.pagination import PageNumberPagination
 
 from libraries.models import Library, Region
 from people.models import Person
 from seminars.models import Seminar, Talk, TalkSpeaker, Topic
 
-from . import serializers
+from . import export, serializers
 from .filters import LibraryFilter, SeminarFilter
 
 
@@ -101,3 +105,25 @@ class RegionViewSet(ReadOnlyViewSet):
 class TopicViewSet(ReadOnlyViewSet):
     serializer_class = serializers.TopicSerializer
     queryset = Topic.objects.all()
+
+
+@extend_schema(
+    summary="Весь архив: ZIP с CSV-файлами, по одному на таблицу",
+    responses={(200, "application/zip"): OpenApiTypes.BINARY},
+)
+@api_view(["GET"])
+def archive_zip(request):
+    response = HttpResponse(export.as_zip(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="metodkopilka.zip"'
+    return response
+
+
+@extend_schema(
+    summary="Весь архив одним JSON-документом: таблица — список строк",
+    responses={(200, "application/json"): OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+def archive_json(request):
+    response = HttpResponse(export.as_json(), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="metodkopilka.json"'
+    return response

@@ -41,6 +41,8 @@ def assert_valid(openapi, template, response):
 def test_schema_is_openapi_3_1_with_every_resource(openapi):
     assert openapi["openapi"] == "3.1.0"
     assert sorted(openapi["paths"]) == [
+        "/api/archive.json",
+        "/api/archive.zip",
         "/api/libraries/",
         "/api/libraries/{id}/",
         "/api/people/",
