@@ -4,7 +4,6 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from people.models import Person
-from seminars.models import Seminar, Talk, TalkSpeaker
 
 
 def strict(schema):
@@ -133,18 +132,9 @@ def test_seminar_detail_has_iso_dates_and_its_talks(client, demo_seminar):
     assert body["organizer"]["slug"] == demo_seminar.organizer.slug
 
 
-def test_unpublished_seminars_and_their_talks_are_hidden(client, demo_seminar):
-    draft = Seminar.objects.create(
-        title="Черновик", start_date=datetime.date(2022, 1, 1), organizer=demo_seminar.organizer
-    )
-    talk = Talk.objects.create(seminar=draft, order=1, title="Секретный доклад")
-    person = Person.objects.create(
-        last_name="Новикова",
-        first_name="Анна",
-        consent=Person.Consent.GIVEN,
-        consent_date=datetime.date(2022, 1, 1),
-    )
-    TalkSpeaker.objects.create(talk=talk, person=person)
+def test_unpublished_seminars_and_their_talks_are_hidden(client, draft_talk):
+    talk, draft = draft_talk, draft_talk.seminar
+    person = talk.speakers.get().person
 
     assert client.get("/api/seminars/").json()["count"] == 1
     assert client.get("/api/talks/").json()["count"] == 12

@@ -5,7 +5,6 @@ import json
 import zipfile
 
 from people.models import Person
-from seminars.models import Seminar, Talk, TalkSpeaker
 
 TABLES = [
     "regions",
@@ -35,23 +34,7 @@ def read_zip(response):
     }
 
 
-def add_draft(seminar):
-    draft = Seminar.objects.create(
-        title="Черновик", start_date=datetime.date(2022, 1, 1), organizer=seminar.organizer
-    )
-    talk = Talk.objects.create(seminar=draft, order=1, title="Секретный доклад")
-    person = Person.objects.create(
-        last_name="Новикова",
-        first_name="Анна",
-        consent=Person.Consent.GIVEN,
-        consent_date=datetime.date(2022, 1, 1),
-    )
-    TalkSpeaker.objects.create(talk=talk, person=person)
-
-
-def test_zip_has_one_csv_per_table_with_published_data(client, demo_seminar):
-    add_draft(demo_seminar)
-
+def test_zip_has_one_csv_per_table_with_published_data(client, demo_seminar, draft_talk):
     response = client.get("/api/archive.zip")
 
     assert response.status_code == 200
@@ -87,9 +70,7 @@ def test_people_without_consent_are_only_surname_and_initials(client, demo_semin
     }
 
 
-def test_json_holds_the_same_tables(client, demo_seminar):
-    add_draft(demo_seminar)
-
+def test_json_holds_the_same_tables(client, demo_seminar, draft_talk):
     response = client.get("/api/archive.json")
 
     assert response.status_code == 200
