@@ -324,3 +324,51 @@ def to_xlsx(statistics):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@dataclass
+class Bar:
+    series: int
+    y: int
+    width: int
+    value: int
+
+
+@dataclass
+class ChartRow:
+    label: str
+    label_y: int
+    bars: list[Bar]
+
+
+@dataclass
+class Chart:
+    """Geometry of a horizontal bar chart, drawn as SVG by the template (no script, no styles)."""
+
+    width: int
+    height: int
+    rows: list[ChartRow]
+    legend: list[str]
+
+
+CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 640, 540, 18, 14, 10
+
+
+def chart(table):
+    if not table.chart or not table.rows:
+        return None
+    values = [row[column] for row in table.rows for column in table.chart]
+    largest = max(max(values), 1)
+    rows, y = [], 0
+    for row in table.rows:
+        label_y = y + LABEL_HEIGHT - 4
+        y += LABEL_HEIGHT
+        bars = []
+        for series, column in enumerate(table.chart, start=1):
+            value = max(row[column], 0)
+            bars.append(Bar(series, y, round(value / largest * BAR_AREA), value))
+            y += BAR_HEIGHT + 2
+        rows.append(ChartRow(str(row[0]), label_y, bars))
+        y += GAP
+    legend = [table.headers[column] for column in table.chart] if len(table.chart) > 1 else []
+    return Chart(CHART_WIDTH, y, rows, legend)

@@ -167,3 +167,29 @@ def test_xlsx_holds_the_same_numbers(demo_seminar):
 
 def test_years_with_published_seminars(demo_seminar):
     assert statistics.years() == [2021]
+
+
+def test_chart_geometry_scales_bars_to_the_largest_value():
+    table = statistics.Table("t", "Т", ["Регион", "Докладов"], [["А", 4], ["Б", 2]], chart=[1])
+
+    chart = statistics.chart(table)
+
+    assert [(row.label, [(bar.width, bar.value) for bar in row.bars]) for row in chart.rows] == [
+        ("А", [(540, 4)]),
+        ("Б", [(270, 2)]),
+    ]
+    assert chart.rows[1].bars[0].y == 18 + 16 + 10 + 18
+    assert chart.height == 2 * (18 + 16 + 10)
+    assert chart.legend == []
+
+
+def test_chart_of_two_series_has_a_legend_and_no_negative_bars(demo_seminar):
+    summary = statistics.compute(2022).table("summary")
+
+    chart = statistics.chart(summary)
+
+    assert chart.legend == ["2022", "2021"]
+    talks = chart.rows[1]
+    assert talks.label == "Доклады"
+    assert [(bar.series, bar.width, bar.value) for bar in talks.bars] == [(1, 0, 0), (2, 540, 12)]
+    assert statistics.chart(statistics.Table("e", "Пусто", ["А", "Б"], [], chart=[1])) is None
