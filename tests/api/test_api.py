@@ -217,3 +217,14 @@ def test_talk_list_query_count_does_not_grow(client, demo_seminar, django_assert
         client.get("/api/talks/")
     with django_assert_num_queries(7):
         client.get(f"/api/seminars/{demo_seminar.pk}/")
+
+
+def test_api_root_lists_the_resources(client):
+    assert client.get("/api/").json() == {
+        "seminars": "http://testserver/api/seminars/",
+        "talks": "http://testserver/api/talks/",
+        "people": "http://testserver/api/people/",
+        "libraries": "http://testserver/api/libraries/",
+        "regions": "http://testserver/api/regions/",
+        "topics": "http://testserver/api/topics/",
+    }

@@ -168,3 +168,25 @@ def test_published_at_is_set_once_on_first_publication(demo_seminar):
     assert first is not None
     assert seminar.published_at == first
     assert demo_seminar.published_at is not None
+
+
+def test_pages_link_to_their_feeds_and_calendars(client, seminars):
+    demo, upcoming = seminars
+
+    seminar_page = client.get(demo.get_absolute_url()).content.decode()
+    region_page = client.get("/regions/kamchatskii-krai/").content.decode()
+    library_page = client.get(upcoming.organizer.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    ics = f"/seminars/2021/{demo.slug}/calendar.ics"
+    assert f'href="{ics}" download>Добавить в календарь</a>' in seminar_page
+    assert '<a href="/feeds/regions/kamchatskii-krai.rss">RSS</a>' in region_page
+    assert '<a href="/calendar/regions/kamchatskii-krai.ics">' in region_page
+    assert f'<a href="/calendar/organizers/{upcoming.organizer.slug}.ics">' in library_page
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Новые семинары (RSS)" '
+        'href="/feeds/seminars.rss">'
+    ) in home
+    assert '<a href="/calendar/upcoming.ics">календарь ближайших семинаров</a>' in home
+    assert '<a href="/statistics/">Статистика</a>' in home
+    assert '<a href="/api/">API</a>' in home
