@@ -421,7 +421,10 @@ def _statistics(request):
     years = statistics.years()
     this_year = timezone.localdate().year
     default = next((year for year in years if year <= this_year), this_year)
-    return form, years, statistics.compute(*form.period(default))
+    start, end = form.period(default)
+    if not form.is_bound:
+        form = StatisticsForm(initial={"year_from": start, "year_to": end})
+    return form, years, statistics.compute(start, end)
 
 
 def statistics_page(request):

@@ -91,3 +91,10 @@ def test_xlsx_download_holds_the_same_numbers(client, demo_seminar):
     ]
     assert summary[5] == ["Регионы", 8, 0, 8]
     assert [c.value for c in workbook["Регионы по докладам"][5]] == ["Камчатский край", 5]
+
+
+def test_form_shows_the_period_it_counts(client, demo_seminar):
+    html = client.get("/statistics/").content.decode()
+
+    assert 'name="year_from" value="2021"' in html
+    assert 'name="year_to" value="2021"' in html
