@@ -279,6 +279,8 @@ def to_xlsx(statistics):
     import io
 
     from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.legend import Legend
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -307,12 +309,30 @@ def to_xlsx(statistics):
             sheet.column_dimensions[get_column_letter(index)].width = 16
         sheet.freeze_panes = "A5"
 
+    def bar_chart(sheet, table):
+        chart = BarChart()
+        chart.type, chart.title, chart.legend = "bar", table.title, None
+        last = 4 + len(table.rows)
+        for column in table.chart:
+            data = Reference(sheet, min_col=column + 1, min_row=4, max_row=last)
+            chart.add_data(data, titles_from_data=True)
+        if len(table.chart) > 1:
+            chart.legend = Legend()
+        chart.set_categories(Reference(sheet, min_col=1, min_row=5, max_row=last))
+        # Largest at the top, as in the table.
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.width, chart.height = 18, max(6, 1 + 0.8 * len(table.rows) * len(table.chart))
+        return chart
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in statistics.tables:
-        write(
-            workbook.create_sheet(SHEET_NAMES[table.slug]), table.title, table.headers, table.rows
-        )
+        sheet = workbook.create_sheet(SHEET_NAMES[table.slug])
+        write(sheet, table.title, table.headers, table.rows)
+        if table.chart and table.rows:
+            sheet.add_chart(
+                bar_chart(sheet, table), f"{get_column_letter(len(table.headers) + 2)}4"
+            )
     write(
         workbook.create_sheet("Участие регионов"),
         "Регионы: участвовали и не участвовали",

@@ -163,6 +163,9 @@ def test_xlsx_holds_the_same_numbers(demo_seminar):
     assert [c.value for c in workbook["Регионы по докладам"][5]] == ["Камчатский край", 5]
     assert summary["A4"].font.bold is True
     assert workbook["Участие регионов"].max_row == 4 + 89
+    [chart] = workbook["Регионы по докладам"]._charts
+    assert chart.title.tx.rich.p[0].r[0].t == "Регионы по числу докладов"
+    assert [len(workbook[name]._charts) for name in workbook.sheetnames] == [1] * 8 + [0]
 
 
 def test_years_with_published_seminars(demo_seminar):
