@@ -9,10 +9,11 @@ from rest_framework.pagination import PageNumberPagination
 
 from libraries.models import Library, Region
 from people.models import Person
+from seminars.filters import SeminarFilter, TalkFilter
 from seminars.models import Seminar, Talk, TalkSpeaker, Topic
 
 from . import export, serializers
-from .filters import LibraryFilter, SeminarFilter
+from .filters import LibraryFilter
 
 
 class Pagination(PageNumberPagination):
@@ -43,7 +44,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SeminarViewSet(ReadOnlyViewSet):
-    """Published seminars, newest first."""
+    """Published seminars, newest first; the same filters as the seminar list page."""
 
     filterset_class = SeminarFilter
 
@@ -71,14 +72,15 @@ class SeminarViewSet(ReadOnlyViewSet):
 
 
 class TalkViewSet(ReadOnlyViewSet):
-    """Talks of published seminars, in programme order."""
+    """Talks of published seminars, newest seminar first; the same filters as the talks page."""
 
     serializer_class = serializers.TalkSerializer
+    filterset_class = TalkFilter
     queryset = (
         Talk.objects.published()
         .select_related("seminar")
         .prefetch_related(speakers_prefetch(), "topics")
-        .order_by("-seminar__start_date", "seminar", "order")
+        .order_by(*TalkFilter.SORTS["newest"])
     )
 
 

@@ -1,9 +1,11 @@
 import datetime
 
 import pytest
+from django.utils.html import escape
 from jsonschema import Draft202012Validator
 
 from people.models import Person
+from seminars.models import Talk
 
 
 def strict(schema):
@@ -21,7 +23,7 @@ def strict(schema):
 
 @pytest.fixture
 def openapi(client):
-    response = client.get("/api/schema/", {"format": "json"})
+    response = client.get("/api/schema/", headers={"Accept": "application/json"})
     assert response.status_code == 200
     return strict(response.json())
 
@@ -183,8 +185,9 @@ def test_person_with_consent_has_full_record(client, demo_seminar):
     }
 
 
-def test_seminars_filter_by_region_and_year(client, demo_seminar):
+def test_seminars_filter_like_the_seminar_list(client, demo_seminar):
     assert client.get("/api/seminars/", {"region": "kamchatskii-krai"}).json()["count"] == 1
+    assert client.get("/api/seminars/", {"kind": "webinar"}).json()["count"] == 0
     assert client.get("/api/seminars/", {"region": "moskva"}).json()["count"] == 0
     assert client.get("/api/seminars/", {"year": 2021}).json()["count"] == 1
     assert client.get("/api/seminars/", {"year": 2020}).json()["count"] == 0
@@ -228,3 +231,61 @@ def test_api_root_lists_the_resources(client):
         "regions": "http://testserver/api/regions/",
         "topics": "http://testserver/api/topics/",
     }
+
+
+def api_titles(client, query):
+    response = client.get("/api/talks/", query)
+    assert response.status_code == 200, response.content
+    return [talk["title"] for talk in response.json()["results"]]
+
+
+def page_titles(client, query):
+    html = client.get("/talks/", query).content.decode()
+    return [talk.title for talk in Talk.objects.published() if f">{escape(talk.title)}<" in html]
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ({"region": "kamchatskii-krai"}, 5),
+        ({"region": ["kamchatskii-krai", "sakhalinskaia-oblast"]}, 6),
+        ({"district": "far-eastern"}, 8),
+        ({"year_from": 2021, "year_to": 2021}, 12),
+        ({"year_from": 2022}, 0),
+        ({"kind": "seminar", "format": "blended"}, 12),
+        ({"speaker": "Абрамкина"}, 1),
+    ],
+)
+def test_talks_filter_like_the_talks_page(client, demo_seminar, query, count):
+    titles = api_titles(client, query)
+
+    assert len(titles) == count
+    assert sorted(titles) == sorted(page_titles(client, query))
+
+
+def test_talks_of_a_region_with_their_speakers(client, demo_seminar):
+    body = client.get("/api/talks/", {"region": "kamchatskii-krai"}).json()
+
+    assert [talk["order"] for talk in body["results"]] == [1, 3, 5, 8, 11]
+    assert [talk["speakers"][0]["person"]["name"] for talk in body["results"]] == [
+        "Абрамкина Елена Ивановна",
+        "Тауль Ольга Михайловна",
+        "Масенкова Людмила Валерьевна",
+        "Толстоногова Елена Павловна",
+        "Сафонова Светлана Юрьевна",
+    ]
+    assert {talk["regions"][0]["name"] for talk in body["results"]} == {"Камчатский край"}
+
+
+def test_invalid_talk_filter_is_a_400_with_the_reason(client, demo_seminar):
+    response = client.get("/api/talks/", {"year_from": 0, "region": "no-such-region"})
+
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["region", "year_from"]
+
+
+def test_schema_is_yaml_by_default(client):
+    response = client.get("/api/schema/")
+
+    assert response["Content-Type"] == "application/vnd.oai.openapi; charset=utf-8"
+    assert response.content.decode().startswith("openapi: 3.1.0\n")
