@@ -10,7 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from libraries.models import Library, Region
 from people.models import Person
 from seminars.filters import SeminarFilter, TalkFilter
-from seminars.models import Seminar, Talk, TalkSpeaker, Topic
+from seminars.models import Seminar, Talk, Topic
+from seminars.views import speakers_prefetch
 
 from . import export, serializers
 from .filters import LibraryFilter
@@ -29,13 +30,6 @@ class Pagination(PageNumberPagination):
             link.pop("nullable", None)
             link["type"] = ["string", "null"]
         return response
-
-
-def speakers_prefetch(prefix=""):
-    return Prefetch(
-        f"{prefix}speakers",
-        TalkSpeaker.objects.select_related("person", "library__parent", "library__region"),
-    )
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
