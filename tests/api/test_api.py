@@ -289,3 +289,10 @@ def test_schema_is_yaml_by_default(client):
 
     assert response["Content-Type"] == "application/vnd.oai.openapi; charset=utf-8"
     assert response.content.decode().startswith("openapi: 3.1.0\n")
+
+
+def test_talks_page_links_to_the_same_filter_in_the_api(client, demo_seminar):
+    html = client.get("/talks/", {"region": "kamchatskii-krai", "page": 1}).content.decode()
+
+    assert '<a href="/api/talks/?region=kamchatskii-krai">JSON (API)</a>' in html
+    assert client.get("/api/talks/?region=kamchatskii-krai").json()["count"] == 5
