@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
 
 from libraries.models import FederalDistrict, Library, Locality, Region
 
@@ -231,17 +232,65 @@ def _districts(seminars, home_region):
     )
 
 
+def _by_year(period, seminars):
+    """Seminars, talks, speakers and participants for each year of a range (zero years too)."""
+    year = ExtractYear("start_date")
+    per_year = {
+        row["year"]: row
+        for row in seminars.annotate(year=year)
+        .values("year")
+        .annotate(seminars=Count("pk"), participants=Sum("participants_count"))
+        .order_by()
+    }
+    talks = dict(
+        Talk.objects.filter(seminar__in=seminars)
+        .annotate(year=ExtractYear("seminar__start_date"))
+        .values_list("year")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    speakers = dict(
+        TalkSpeaker.objects.filter(talk__seminar__in=seminars)
+        .annotate(year=ExtractYear("talk__seminar__start_date"))
+        .values_list("year")
+        .annotate(n=Count("person", distinct=True))
+        .order_by()
+    )
+    rows = []
+    for number in range(period.start, period.end + 1):
+        row = per_year.get(number, {})
+        rows.append(
+            [
+                str(number),
+                row.get("seminars", 0),
+                talks.get(number, 0),
+                speakers.get(number, 0),
+                row.get("participants") or 0,
+            ]
+        )
+    return Table(
+        "years",
+        "По годам",
+        ["Год", "Мероприятий", "Докладов", "Докладчиков", "Участников"],
+        rows,
+        chart=[1, 2],
+    )
+
+
 def compute(start, end=None):
     period = Period(start, end or start)
     seminars = period.seminars()
     taking_part = _participating_regions(seminars)
     home_region = _home_region(seminars)
     regions = Region.objects.order_by("sort_key")
+    # A range also gets a row per year; a single year would repeat the summary.
+    by_year = [_by_year(period, seminars)] if period.end > period.start else []
     return Statistics(
         period=period,
         home_region=home_region,
         tables=[
             _summary(period),
+            *by_year,
             _by_choice(seminars, "kind", "kinds", "Мероприятия по видам", "Вид"),
             _by_choice(seminars, "format", "formats", "Мероприятия по формату", "Формат"),
             _by_choice(seminars, "scope", "scopes", "Мероприятия по уровню", "Уровень"),
@@ -264,6 +313,7 @@ def years():
 
 SHEET_NAMES = {
     "summary": "Итоги",
+    "years": "По годам",
     "kinds": "Виды",
     "formats": "Форматы",
     "scopes": "Уровни",

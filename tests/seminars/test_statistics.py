@@ -18,6 +18,16 @@ def rows(stats, slug):
 def test_demo_year_totals(demo_seminar):
     stats = statistics.compute(2021)
 
+    assert [table.slug for table in stats.tables] == [
+        "summary",
+        "kinds",
+        "formats",
+        "scopes",
+        "top-regions",
+        "top-libraries",
+        "federal-districts",
+        "districts",
+    ]
     assert rows(stats, "summary") == [
         ["Мероприятия", 1, 0, 1],
         ["Доклады", 12, 0, 12],
@@ -102,6 +112,7 @@ def test_range_and_participants(demo_seminar):
     stats = statistics.compute(2021, 2022)
 
     assert str(stats.period) == "2021–2022"
+    assert rows(stats, "years") == [["2021", 1, 12, 12, 35], ["2022", 1, 0, 0, 20]]
     assert rows(stats, "summary")[0] == ["Мероприятия", 2, 0, 2]
     assert rows(stats, "summary")[-1] == ["Участники (по данным мероприятий)", 55, 0, 55]
     assert rows(stats, "kinds") == [["семинар", 1], ["вебинар", 1]]
