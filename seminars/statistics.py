@@ -421,7 +421,7 @@ class Chart:
     legend: list[str]
 
 
-CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 640, 540, 18, 14, 10
+CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 480, 400, 18, 14, 10
 
 
 def chart(table):

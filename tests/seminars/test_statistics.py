@@ -189,8 +189,8 @@ def test_chart_geometry_scales_bars_to_the_largest_value():
     chart = statistics.chart(table)
 
     assert [(row.label, [(bar.width, bar.value) for bar in row.bars]) for row in chart.rows] == [
-        ("А", [(540, 4)]),
-        ("Б", [(270, 2)]),
+        ("А", [(400, 4)]),
+        ("Б", [(200, 2)]),
     ]
     assert chart.rows[1].bars[0].y == 18 + 16 + 10 + 18
     assert chart.height == 2 * (18 + 16 + 10)
@@ -205,5 +205,5 @@ def test_chart_of_two_series_has_a_legend_and_no_negative_bars(demo_seminar):
     assert chart.legend == ["2022", "2021"]
     talks = chart.rows[1]
     assert talks.label == "Доклады"
-    assert [(bar.series, bar.width, bar.value) for bar in talks.bars] == [(1, 0, 0), (2, 540, 12)]
+    assert [(bar.series, bar.width, bar.value) for bar in talks.bars] == [(1, 0, 0), (2, 400, 12)]
     assert statistics.chart(statistics.Table("e", "Пусто", ["А", "Б"], [], chart=[1])) is None

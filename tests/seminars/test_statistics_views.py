@@ -53,7 +53,7 @@ def test_every_chart_has_its_table_and_no_inline_style_or_script(client, demo_se
     assert "<script" not in html
     # Камчатский край, 5 talks: the longest bar of the top-regions chart.
     top = html.split('<h2 id="top-regions">', 1)[1]
-    assert '<rect class="chart-bar chart-series-1" x="0" y="18" width="540" height="14">' in top
+    assert '<rect class="chart-bar chart-series-1" x="0" y="18" width="400" height="14">' in top
 
 
 def test_range_and_empty_year(client, demo_seminar):
