@@ -51,12 +51,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "nested_admin",
     "libraries",
     "people",
     "seminars",
     "lowvision",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -157,3 +161,32 @@ MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 *
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
 
 SITE_NAME = "Методическая копилка"
+
+# Read-only open data API: JSON only, anonymous, described by OpenAPI 3.1 at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # `?format=` is the seminar format filter (as on the talks page), not a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Методическая копилка: открытые данные",
+    "DESCRIPTION": (
+        "Опубликованные семинары, доклады, докладчики, библиотеки, регионы и темы. "
+        "Люди без согласия на публикацию персональных данных — только как «Фамилия И. О.»."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SeminarKindEnum": "seminars.models.Seminar.Kind",
+        "SeminarLinkKindEnum": "seminars.models.SeminarLink.Kind",
+        "RegionKindEnum": "libraries.models.Region.Kind",
+        "LocalityKindEnum": "libraries.models.Locality.Kind",
+    },
+}

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from config.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "Методическая копилка — администрирование"
 admin.site.site_title = "Методическая копилка"
@@ -14,6 +17,9 @@ urlpatterns = [
     path("", include("seminars.urls")),
     path("", include("libraries.urls")),
     path("", include("people.urls")),
+    path("api/", include("api.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from config.text import sort_key, unique_slug
 from libraries.models import Department, Library, Locality, Region
@@ -107,6 +108,8 @@ class Seminar(models.Model):
     )
     participants_count = models.PositiveIntegerField("число участников", null=True, blank=True)
     is_published = models.BooleanField("опубликован", default=False, db_index=True)
+    # First publication, for feeds of new seminars: set once, kept if unpublished and republished.
+    published_at = models.DateTimeField("впервые опубликован", null=True, editable=False)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
 
@@ -136,6 +139,10 @@ class Seminar(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -15,7 +15,9 @@ from openpyxl.styles import Font
 
 from libraries.models import Region
 
+from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
+from .forms import StatisticsForm
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
@@ -25,6 +27,8 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 TALKS_PER_PAGE = 20
 SEMINARS_PER_PAGE = 20
 SUGGEST_SIZE = 10
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 
 
@@ -428,3 +432,41 @@ def loosen_hints(request, filterset):
                 }
             )
     return hints
+
+
+def _statistics(request):
+    form = StatisticsForm(request.GET or None)
+    years = statistics.years()
+    this_year = timezone.localdate().year
+    default = next((year for year in years if year <= this_year), this_year)
+    start, end = form.period(default)
+    if not form.is_bound:
+        form = StatisticsForm(initial={"year_from": start, "year_to": end})
+    return form, years, statistics.compute(start, end)
+
+
+def statistics_page(request):
+    form, years, stats = _statistics(request)
+    context = {
+        "page_title": f"Статистика за {stats.period}",
+        "page_description": (
+            "Семинары, доклады, докладчики, библиотеки и регионы-участники за год или период: "
+            "таблицы и диаграммы, отчёт в XLSX."
+        ),
+        "form": form,
+        "years": years,
+        "stats": stats,
+        "tables": [(table, statistics.chart(table)) for table in stats.tables],
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    return render(request, "seminars/statistics.html", context, status=status)
+
+
+def statistics_xlsx(request):
+    form, _, stats = _statistics(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest("Неверный период.", content_type="text/plain; charset=utf-8")
+    response = HttpResponse(statistics.to_xlsx(stats), content_type=XLSX)
+    filename = f"statistika-{stats.period.start}-{stats.period.end}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

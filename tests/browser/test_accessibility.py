@@ -44,6 +44,7 @@ def public_pages(seminar):
         "region_list": reverse("libraries:region_list"),
         "region_detail": role.library.region.get_absolute_url(),
         "lowvision": reverse("lowvision:settings"),
+        "statistics": reverse("seminars:statistics"),
     }
 
 

@@ -1,0 +1,165 @@
+"""Feeds of the archive: RSS and Atom of newly published seminars, iCalendar of upcoming ones."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import F, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from icalendar import Calendar, Event
+
+from libraries.models import Library, Region
+
+from .models import Seminar
+
+LATEST = 30
+
+
+def in_region(seminars, region):
+    """Seminars a region took part in: as organiser, as a listed participant or by a speaker."""
+    return seminars.filter(
+        Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
+        | Q(pk__in=Seminar.objects.filter(talks__speakers__library__region=region).values("pk"))
+        | Q(organizer__region=region)
+    )
+
+
+def by_organizer(seminars, library):
+    """Seminars organised by a library or by one of its branches."""
+    return seminars.filter(Q(organizer=library) | Q(organizer__parent=library))
+
+
+def latest(seminars):
+    return seminars.select_related("organizer__parent").order_by(
+        F("published_at").desc(nulls_last=True), "-pk"
+    )[:LATEST]
+
+
+def dates(seminar):
+    if seminar.end_date and seminar.end_date != seminar.start_date:
+        return f"{seminar.start_date:%d.%m.%Y}–{seminar.end_date:%d.%m.%Y}"
+    return f"{seminar.start_date:%d.%m.%Y}"
+
+
+class LatestSeminarsFeed(Feed):
+    title = f"{settings.SITE_NAME}: новые семинары"
+    description = "Семинары, конференции и вебинары, недавно опубликованные в архиве."
+
+    def link(self):
+        return reverse("seminars:home")
+
+    def items(self):
+        return latest(Seminar.objects.published())
+
+    def item_title(self, seminar):
+        return seminar.title
+
+    def item_description(self, seminar):
+        kind = seminar.get_kind_display().capitalize()
+        text = f"{kind}, {dates(seminar)}. Организатор: {seminar.organizer}."
+        return f"{text} Цель — {seminar.goal}." if seminar.goal else text
+
+    def item_pubdate(self, seminar):
+        return seminar.published_at or seminar.created_at
+
+    def item_updateddate(self, seminar):
+        return seminar.updated_at
+
+    def item_guid(self, seminar):
+        return f"seminar-{seminar.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_categories(self, seminar):
+        return [seminar.get_kind_display(), seminar.get_format_display()]
+
+
+class LatestSeminarsAtomFeed(LatestSeminarsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestSeminarsFeed.description
+
+
+class RegionSeminarsFeed(LatestSeminarsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Region, slug=slug)
+
+    def title(self, region):
+        return f"{settings.SITE_NAME}: новые семинары — {region.name}"
+
+    def description(self, region):
+        return f"Семинары с участием региона «{region.name}», недавно опубликованные в архиве."
+
+    def link(self, region):
+        return region.get_absolute_url()
+
+    def items(self, region):
+        return latest(in_region(Seminar.objects.published(), region))
+
+
+class RegionSeminarsAtomFeed(RegionSeminarsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, region):
+        return self.description(region)
+
+
+def _calendar(request, name, seminars):
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.SITE_NAME}//RU")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    for seminar in seminars.select_related("organizer__parent"):
+        url = request.build_absolute_uri(seminar.get_absolute_url())
+        event = Event()
+        event.add("uid", f"seminar-{seminar.pk}@{request.get_host()}")
+        event.add("summary", seminar.title)
+        # All-day events; DTEND is exclusive.
+        event.add("dtstart", seminar.start_date)
+        event.add("dtend", (seminar.end_date or seminar.start_date) + datetime.timedelta(days=1))
+        event.add("dtstamp", seminar.updated_at)
+        event.add("last-modified", seminar.updated_at)
+        event.add("url", url)
+        event.add("location", f"{seminar.organizer} ({seminar.get_format_display()})")
+        event.add("categories", [seminar.get_kind_display()])
+        goal = f"Цель — {seminar.goal}.\n\n" if seminar.goal else ""
+        event.add("description", f"{goal}Организатор: {seminar.organizer}.\n{url}")
+        calendar.add_component(event)
+    return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+
+
+def _upcoming():
+    today = timezone.localdate()
+    return (
+        Seminar.objects.published()
+        .filter(Q(start_date__gte=today) | Q(end_date__gte=today))
+        .order_by("start_date", "pk")
+    )
+
+
+def upcoming_ics(request):
+    return _calendar(request, f"{settings.SITE_NAME}: ближайшие семинары", _upcoming())
+
+
+def region_ics(request, slug):
+    region = get_object_or_404(Region, slug=slug)
+    name = f"{settings.SITE_NAME}: ближайшие семинары — {region.name}"
+    return _calendar(request, name, in_region(_upcoming(), region))
+
+
+def organizer_ics(request, slug):
+    library = get_object_or_404(Library.objects.published(), slug=slug)
+    name = f"{settings.SITE_NAME}: ближайшие семинары — {library}"
+    return _calendar(request, name, by_organizer(_upcoming(), library))
+
+
+def seminar_ics(request, year, slug):
+    seminars = Seminar.objects.published().filter(start_date__year=year, slug=slug)
+    seminar = get_object_or_404(seminars)
+    response = _calendar(request, seminar.title, seminars)
+    response["Content-Disposition"] = f'attachment; filename="{seminar.slug}.ics"'
+    return response

@@ -1,0 +1,88 @@
+import csv
+import datetime
+import io
+import json
+import zipfile
+
+from people.models import Person
+
+TABLES = [
+    "regions",
+    "localities",
+    "libraries",
+    "topics",
+    "people",
+    "seminars",
+    "seminar_regions",
+    "seminar_localities",
+    "seminar_links",
+    "talks",
+    "talk_topics",
+    "talk_speakers",
+    "resolutions",
+    "resolution_items",
+]
+
+
+def read_zip(response):
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return {
+        name.removesuffix(".csv"): list(
+            csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig")))
+        )
+        for name in archive.namelist()
+    }
+
+
+def test_zip_has_one_csv_per_table_with_published_data(client, demo_seminar, draft_talk):
+    response = client.get("/api/archive.zip")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="metodkopilka.zip"'
+    tables = read_zip(response)
+    assert sorted(tables) == sorted(TABLES)
+    assert [row["title"] for row in tables["seminars"]] == [demo_seminar.title]
+    assert tables["seminars"][0]["start_date"] == "2021-11-24"
+    assert len(tables["talks"]) == 12
+    assert len(tables["talk_speakers"]) == 12
+    assert len(tables["people"]) == 12
+    assert len(tables["regions"]) == 89
+    assert len(tables["seminar_regions"]) == 8
+    assert len(tables["resolution_items"]) == 6
+    assert "Новикова" not in response.content.decode("latin-1")
+
+
+def test_people_without_consent_are_only_surname_and_initials(client, demo_seminar):
+    Person.objects.filter(last_name="Абрамкина").update(consent=Person.Consent.UNKNOWN)
+
+    tables = read_zip(client.get("/api/archive.zip"))
+
+    assert "Абрамкина" not in [row["last_name"] for row in tables["people"]]
+    first = next(row for row in tables["talk_speakers"] if row["person_name"].startswith("Абр"))
+    assert first == {
+        "talk_id": str(demo_seminar.talks.get(order=1).pk),
+        "order": "1",
+        "person_id": "",
+        "person_name": "Абрамкина Е. И.",
+        "position": "",
+        "library_id": str(demo_seminar.organizer.pk),
+    }
+
+
+def test_json_holds_the_same_tables(client, demo_seminar, draft_talk):
+    response = client.get("/api/archive.json")
+
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert list(document["tables"]) == TABLES
+    csv_tables = read_zip(client.get("/api/archive.zip"))
+    assert {name: len(rows) for name, rows in document["tables"].items()} == {
+        name: len(rows) for name, rows in csv_tables.items()
+    }
+    seminar = document["tables"]["seminars"][0]
+    assert seminar["id"] == demo_seminar.pk
+    assert seminar["start_date"] == "2021-11-24"
+    assert seminar["end_date"] is None
+    datetime.datetime.fromisoformat(seminar["created_at"])
+    assert "Секретный доклад" not in response.content.decode()

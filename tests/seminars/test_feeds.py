@@ -1,0 +1,192 @@
+import datetime
+
+import feedparser
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from libraries.models import Library, Region
+from people.models import Person
+from seminars.models import Seminar, Talk, TalkSpeaker
+
+
+@pytest.fixture
+def seminars(demo_seminar):
+    """The demo seminar (2021, Камчатка), an upcoming one in Москва, and an unpublished draft."""
+    moscow = Region.objects.get(code="77")
+    library = Library.objects.create(name="Библиотека № 1", region=moscow)
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    upcoming = Seminar.objects.create(
+        title="Вебинар о чтении",
+        kind=Seminar.Kind.WEBINAR,
+        start_date=soon,
+        end_date=soon + datetime.timedelta(days=1),
+        organizer=library,
+        goal="обмен опытом",
+        is_published=True,
+    )
+    Seminar.objects.create(
+        title="Черновик",
+        start_date=soon,
+        organizer=demo_seminar.organizer,
+    )
+    return demo_seminar, upcoming
+
+
+def parse_feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    return feed
+
+
+def parse_ics(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content)
+
+
+def summaries(calendar):
+    return [str(event["summary"]) for event in calendar.walk("VEVENT")]
+
+
+@pytest.mark.parametrize("url", ["/feeds/seminars.rss", "/feeds/seminars.atom"])
+def test_feed_has_exactly_the_published_seminars_newest_first(client, seminars, url):
+    demo, upcoming = seminars
+
+    feed = parse_feed(client, url)
+
+    assert feed.feed.title == "Методическая копилка: новые семинары"
+    assert [entry.title for entry in feed.entries] == [upcoming.title, demo.title]
+    assert feed.entries[0].link == f"http://testserver{upcoming.get_absolute_url()}"
+    assert feed.entries[0].id == f"seminar-{upcoming.pk}"
+    assert "Цель — обмен опытом." in feed.entries[0].summary
+
+
+def test_feed_versions(client, seminars):
+    assert parse_feed(client, "/feeds/seminars.rss").version == "rss20"
+    assert parse_feed(client, "/feeds/seminars.atom").version == "atom10"
+
+
+def test_region_feed_by_organiser_participant_or_speaker(client, seminars):
+    demo, upcoming = seminars
+    demo.regions.clear()
+    # Москва took part only through a speaker of the demo seminar.
+    speaker = TalkSpeaker.objects.create(
+        talk=Talk.objects.create(seminar=demo, order=13, title="Гостевой доклад"),
+        person=Person.objects.create(last_name="Гостева", first_name="Анна"),
+        library=upcoming.organizer,
+    )
+
+    moscow = parse_feed(client, "/feeds/regions/moskva.rss")
+    kamchatka = parse_feed(client, "/feeds/regions/kamchatskii-krai.atom")
+
+    assert moscow.feed.title == "Методическая копилка: новые семинары — Москва"
+    assert [entry.title for entry in moscow.entries] == [upcoming.title, demo.title]
+    assert [entry.title for entry in kamchatka.entries] == [demo.title]
+    speaker.delete()
+    assert [e.title for e in parse_feed(client, "/feeds/regions/moskva.rss").entries] == [
+        upcoming.title
+    ]
+    assert client.get("/feeds/regions/no-such-region.rss").status_code == 404
+
+
+def test_upcoming_calendar_has_only_published_future_seminars(client, seminars):
+    _, upcoming = seminars
+
+    calendar = parse_ics(client, "/calendar/upcoming.ics")
+
+    assert str(calendar["x-wr-calname"]) == "Методическая копилка: ближайшие семинары"
+    assert summaries(calendar) == [upcoming.title]
+    event = calendar.walk("VEVENT")[0]
+    assert event.decoded("dtstart") == upcoming.start_date
+    assert event.decoded("dtend") == upcoming.end_date + datetime.timedelta(days=1)
+    assert str(event["uid"]) == f"seminar-{upcoming.pk}@testserver"
+    assert str(event["url"]) == f"http://testserver{upcoming.get_absolute_url()}"
+
+
+def test_region_and_organiser_calendars(client, seminars):
+    demo, upcoming = seminars
+
+    assert summaries(parse_ics(client, "/calendar/regions/moskva.ics")) == [upcoming.title]
+    assert summaries(parse_ics(client, "/calendar/regions/kamchatskii-krai.ics")) == []
+    organizer = f"/calendar/organizers/{upcoming.organizer.slug}.ics"
+    assert summaries(parse_ics(client, organizer)) == [upcoming.title]
+    demo_organizer = f"/calendar/organizers/{demo.organizer.slug}.ics"
+    assert summaries(parse_ics(client, demo_organizer)) == []
+
+
+def test_organiser_calendar_includes_branches(client, seminars):
+    _, upcoming = seminars
+    branch = Library.objects.create(name="Филиал № 2", parent=upcoming.organizer)
+    upcoming.organizer = branch
+    upcoming.save()
+
+    url = f"/calendar/organizers/{branch.parent.slug}.ics"
+    assert summaries(parse_ics(client, url)) == [upcoming.title]
+
+
+def test_add_to_calendar_of_one_seminar(client, seminars):
+    demo, _ = seminars
+
+    response = client.get(f"/seminars/2021/{demo.slug}/calendar.ics")
+
+    assert response["Content-Disposition"] == f'attachment; filename="{demo.slug}.ics"'
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == demo.title
+    assert event.decoded("dtstart") == datetime.date(2021, 11, 24)
+    assert event.decoded("dtend") == datetime.date(2021, 11, 25)
+    assert "Организатор: КГБУ «Камчатская краевая детская библиотека им. В. Кручины»." in str(
+        event["description"]
+    )
+    assert client.get(f"/seminars/2020/{demo.slug}/calendar.ics").status_code == 404
+    draft = Seminar.objects.get(title="Черновик")
+    assert (
+        client.get(f"/seminars/{draft.start_date.year}/{draft.slug}/calendar.ics").status_code
+        == 404
+    )
+
+
+def test_published_at_is_set_once_on_first_publication(demo_seminar):
+    seminar = Seminar.objects.create(
+        title="Новый", start_date=datetime.date(2022, 1, 1), organizer=demo_seminar.organizer
+    )
+    assert seminar.published_at is None
+
+    seminar.is_published = True
+    seminar.save()
+    first = seminar.published_at
+    seminar.is_published = False
+    seminar.save()
+    seminar.is_published = True
+    seminar.save(update_fields=["is_published"])
+
+    seminar.refresh_from_db()
+    assert first is not None
+    assert seminar.published_at == first
+    assert demo_seminar.published_at is not None
+
+
+def test_pages_link_to_their_feeds_and_calendars(client, seminars):
+    demo, upcoming = seminars
+
+    seminar_page = client.get(demo.get_absolute_url()).content.decode()
+    region_page = client.get("/regions/kamchatskii-krai/").content.decode()
+    library_page = client.get(upcoming.organizer.get_absolute_url()).content.decode()
+    home = client.get("/").content.decode()
+
+    ics = f"/seminars/2021/{demo.slug}/calendar.ics"
+    assert f'href="{ics}" download>Добавить в календарь</a>' in seminar_page
+    assert '<a href="/feeds/regions/kamchatskii-krai.rss">RSS</a>' in region_page
+    assert '<a href="/calendar/regions/kamchatskii-krai.ics">' in region_page
+    assert f'<a href="/calendar/organizers/{upcoming.organizer.slug}.ics">' in library_page
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Новые семинары (RSS)" '
+        'href="/feeds/seminars.rss">'
+    ) in home
+    assert '<a href="/calendar/upcoming.ics">календарь ближайших семинаров</a>' in home
+    assert '<a href="/statistics/">Статистика</a>' in home
+    assert '<a href="/api/">API</a>' in home
