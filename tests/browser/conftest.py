@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.db import connections
 
 from tests.browser import CHROMIUM, unavailable_reason
 
@@ -28,7 +29,14 @@ def browser():
     # Allowed for the browser tests only, for as long as the browser runs.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # With a running loop, Django's connection registry switches from thread-local storage to a
+    # context variable and would hand out fresh connections: without the test database's state
+    # (serialized contents for `serialized_rollback`, the `db` fixture's open transaction).
+    # Keep the connections opened before Playwright started.
+    opened = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, connection in opened.items():
+        connections[alias] = connection
     try:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
