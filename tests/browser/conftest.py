@@ -1,4 +1,5 @@
 import os
+import threading
 
 import pytest
 from django.db import connections
@@ -54,7 +55,13 @@ def browser():
 @pytest.fixture
 def site(browser, live_server, demo_seminar):
     """The demo data behind a live server; the test's data is loaded inside the test's database."""
-    return live_server
+    yield live_server
+    # The server answers each request in a daemon thread that closes the database connections when
+    # it is done. One still busy (a stylesheet, a favicon) when the live server stops at the end of
+    # the session fails on the in-memory SQLite connection that is then no longer shared.
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
 
 
 @pytest.fixture
