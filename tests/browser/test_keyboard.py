@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -52,3 +53,20 @@ def test_tab_order_follows_the_page_and_every_stop_shows_focus(page, demo_semina
     assert [stop["name"] for stop in stops] == expected
     assert [stop["name"] for stop in stops if not stop["outline"]] == []
     assert page.locator("[tabindex]:not([tabindex='0']):not([tabindex='-1'])").count() == 0
+
+
+def test_a_filter_error_is_announced_and_described_on_its_field(page, demo_seminar):
+    page.goto("/talks/")
+    library = page.get_by_label("Библиотека")
+
+    library.fill("Библиотека имени Несуществующего")
+    library.press("Enter")
+
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Библиотека: Библиотека «Библиотека имени Несуществующего» не найдена: проверьте название."
+    )
+    expect(library).to_have_attribute("aria-invalid", "true")
+    expect(library).to_have_accessible_description(
+        "С филиалами и отделами. "
+        "Библиотека «Библиотека имени Несуществующего» не найдена: проверьте название."
+    )
