@@ -64,4 +64,10 @@ def test_staff_adds_a_seminar_with_a_talk_and_a_new_speaker_and_publishes_it(
     assert [str(s.person) for s in talk.speakers.all()] == ["Ёлкина Вера Павловна"]
 
     page.goto("/")
-    expect(page.get_by_text(TITLE)).to_be_visible()
+    nav = page.get_by_role("navigation", name="Разделы сайта")
+    nav.get_by_role("link", name="Семинары").click()
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.locator("h1")).to_have_text(TITLE)
+    expect(page.get_by_text(TALK)).to_be_visible()
+    page.get_by_role("link", name="Ёлкина Вера Павловна").click()
+    expect(page.locator("h1")).to_have_text("Ёлкина Вера Павловна")
