@@ -1,7 +1,11 @@
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from seminars.models import Seminar
+
+IMPORTER_FIXTURES = Path(__file__).parent.parent / "seminars" / "importer" / "fixtures"
 
 pytestmark = [
     pytest.mark.browser,
@@ -19,15 +23,18 @@ def choose(page, field_id, typed, option):
     page.locator(".select2-results__option", has_text=option).click()
 
 
-def test_staff_adds_a_seminar_with_a_talk_and_a_new_speaker_and_publishes_it(
-    page, django_user_model
-):
+def log_in(page, django_user_model, url):
     django_user_model.objects.create_superuser("metodist", "m@example.ru", "Секрет-пароль-2021")
-
-    page.goto("/admin/seminars/seminar/add/")
+    page.goto(url)
     page.get_by_label("Имя пользователя").fill("metodist")
     page.get_by_label("Пароль").fill("Секрет-пароль-2021")
     page.get_by_role("button", name="Войти").click()
+
+
+def test_staff_adds_a_seminar_with_a_talk_and_a_new_speaker_and_publishes_it(
+    page, django_user_model
+):
+    log_in(page, django_user_model, "/admin/seminars/seminar/add/")
     expect(page.locator("h1")).to_have_text("Добавить семинар")
 
     page.locator("#id_title").fill(TITLE)
@@ -71,3 +78,30 @@ def test_staff_adds_a_seminar_with_a_talk_and_a_new_speaker_and_publishes_it(
     expect(page.get_by_text(TALK)).to_be_visible()
     page.get_by_role("link", name="Ёлкина Вера Павловна").click()
     expect(page.locator("h1")).to_have_text("Ёлкина Вера Павловна")
+
+
+def test_staff_import_a_programme_confirm_the_draft_and_publish_it(page, django_user_model):
+    log_in(page, django_user_model, "/admin/seminars/seminar/")
+    page.get_by_role("link", name="Импорт резолюции").click()
+    expect(page.locator("h1")).to_have_text("Импорт резолюции")
+
+    page.get_by_label("Файл").set_input_files(IMPORTER_FIXTURES / "conference_2024.md")
+    page.get_by_role("button", name="Разобрать документ").click()
+    expect(page.locator("h1")).to_have_text("Импорт резолюции: проверка")
+    expect(page.locator("[name=title]")).to_have_value("Детская книга в цифровую эпоху")
+    page.get_by_role("button", name="Создать черновик семинара").click()
+
+    expect(page.locator(".messagelist .success")).to_contain_text(
+        "Создан черновик семинара «Детская книга в цифровую эпоху»: докладов 3"
+    )
+    seminar = Seminar.objects.get(title="Детская книга в цифровую эпоху")
+    assert seminar.is_published is False
+    assert seminar.talks.count() == 3
+    page.locator("#id_is_published").check()
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+    page.goto("/seminars/")
+    page.get_by_role("link", name="Детская книга в цифровую эпоху").click()
+    expect(page.locator("h1")).to_have_text("Детская книга в цифровую эпоху")
+    expect(page.get_by_text("Детская книга онлайн: итоги трёх лет")).to_be_visible()
