@@ -6,12 +6,26 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-# What the focused element is and whether its focus can be seen.
+# What the focused element is and whether its focus can be seen: an outline at least 2 px wide
+# whose colour has a contrast of 3:1 or more with the background around it (WCAG 1.4.11).
 FOCUSED = """() => {
     const el = document.activeElement, style = getComputedStyle(el), box = el.getBoundingClientRect();
+    const rgba = color => color.match(/[\\d.]+/g).map(Number);
+    const luminance = color => {
+        const [r, g, b] = rgba(color).slice(0, 3).map(c => c / 255)
+            .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    let around = "rgb(255, 255, 255)";
+    for (let node = el.parentElement; node; node = node.parentElement) {
+        const color = getComputedStyle(node).backgroundColor;
+        if (rgba(color)[3] !== 0) { around = color; break; }
+    }
+    const [a, b] = [luminance(style.outlineColor), luminance(around)];
     return {
         name: el.id || el.name || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40),
-        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+        outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2
+            && (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) >= 3,
         onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0,
     };
 }"""
@@ -43,8 +57,19 @@ def test_skip_link_comes_first_and_moves_focus_to_the_content(page, demo_seminar
     assert page.evaluate("() => location.hash") == "#content"
 
 
-@pytest.mark.parametrize("url", ["/talks/", "/lowvision/"])
-def test_tab_order_follows_the_page_and_every_stop_shows_focus(page, demo_seminar, url):
+@pytest.mark.parametrize(
+    ("url", "lowvision"),
+    [
+        ("/talks/", ""),
+        ("/lowvision/", ""),
+        ("/talks/", "font=larger&scheme=blue&images=on&spacing=normal"),
+    ],
+)
+def test_tab_order_follows_the_page_and_every_stop_shows_focus(page, demo_seminar, url, lowvision):
+    if lowvision:
+        page.context.add_cookies(
+            [{"name": "lowvision", "value": lowvision, "domain": "localhost", "path": "/"}]
+        )
     page.goto(url)
     expected = page.evaluate(FOCUSABLE)
 
