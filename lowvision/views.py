@@ -46,6 +46,10 @@ def settings_page(request):
         current = chosen(request)
         form = LowVisionForm(initial=current.cleaned_data if current else None)
         status = 200
-    return render(
-        request, "lowvision/settings.html", {"form": form, "next": next_url}, status=status
-    )
+    context = {
+        "page_title": "Версия для слабовидящих",
+        "page_description": "Крупный шрифт, контрастные цвета, отключение изображений.",
+        "form": form,
+        "next": next_url,
+    }
+    return render(request, "lowvision/settings.html", context, status=status)

@@ -16,6 +16,7 @@ def test_settings_page_offers_the_gost_options_with_defaults_checked(client):
 
     assert response.status_code == 200
     content = response.content.decode()
+    assert "<title>Версия для слабовидящих — Методическая копилка</title>" in content
     for label in [
         "Размер шрифта",
         "Крупный",
