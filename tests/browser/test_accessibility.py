@@ -69,8 +69,12 @@ def test_every_public_page_passes_axe_and_reflows_at_200_percent(new_page, demo_
             page.set_viewport_size({"width": 1280, "height": 900})
             response = page.goto(url)
             assert response.status == 200, (url, response.status)
+            switch = page.locator("header .lowvision-switch")
             if mode == "low-vision":
                 assert "lv-scheme-wb" in page.locator("html").get_attribute("class"), url
+                assert switch.inner_text() == "Настройки для слабовидящих", url
+            else:
+                assert switch.inner_text() == "Версия для слабовидящих", url
             found = axe(page)
             summary.append(
                 f"{mode:10} {name:17} "
