@@ -99,3 +99,12 @@ def test_a_tampered_cookie_is_ignored(client):
     response = client.get("/lowvision/")
 
     assert html_class(response) == ["site"]
+
+
+@pytest.mark.parametrize("cookie", ["", "font=largest&scheme=wb&images=off&spacing=wide"])
+def test_pages_vary_on_the_cookie_so_caches_keep_the_versions_apart(client, cookie):
+    client.cookies["lowvision"] = cookie
+
+    response = client.get("/regions/")
+
+    assert "Cookie" in [part.strip() for part in response["Vary"].split(",")]

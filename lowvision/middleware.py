@@ -1,0 +1,15 @@
+from django.utils.cache import patch_vary_headers
+
+
+def vary_on_cookie(get_response):
+    """Pages differ with the low-vision cookie, so any cache must keep them apart by Cookie.
+
+    Last in MIDDLEWARE, so that the header is on the response before a page cache above stores it.
+    """
+
+    def middleware(request):
+        response = get_response(request)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return middleware
