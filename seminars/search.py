@@ -1,0 +1,568 @@
+"""Full-text search in Russian: the engine behind /search/ and the talks filter's text box.
+
+Both databases cut the query into words (letters and digits only, so no quote, operator, `%` or
+backslash ever reaches SQL), fold case and ё/е, drop Russian stop words and match each word's
+Snowball stem as the *prefix* of a document word: «библиотеками» → «библиотек» finds «Библиотека»,
+«Ёлки» → «елк» finds «ёлка» and «Ёлкина». All words must match; if that finds nothing anywhere,
+any word may match (visitors type «соцсети для подростков»).
+
+PostgreSQL: stored `search_vector` columns (GIN, kept current by triggers in seminars migration
+0003) with the `russian` configuration; each word goes through `plainto_tsquery` and gets the
+prefix flag `:*`; ranking by `ts_rank` (weights A title, B abstract, C speaker, D library) with date
+as tie-break; `ts_headline` snippets; `pg_trgm` for surname typos.
+
+SQLite: the same words as Unicode-aware, case-insensitive regular expressions (`\\bстем`) on the
+live columns, so renames show at once and nothing has to be kept in sync. Python's Snowball stemmer
+is the algorithm PostgreSQL's `russian` configuration uses, so both databases agree on the demo
+data (tests/seminars/test_search.py keeps the table).
+"""
+
+import difflib
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import reduce
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from config.text import fold
+from libraries.models import Library
+from people.models import Person
+
+from .models import ResolutionItem, Seminar, Talk, TalkSpeaker
+
+CONFIG = "russian"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MIN_TERM_LENGTH = 2
+GROUP_SIZE = 20
+
+# PostgreSQL's russian.stop (the Snowball list): the same words are dropped on SQLite.
+_STOP_WORDS = """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
+    по только ее
+    мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
+    него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней
+    для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того
+    потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем
+    всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
+    них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя
+    такой им более всегда конечно всю между"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD_RE = re.compile(r"[^\W_]+")
+_STEMMER = snowballstemmer.stemmer("russian")
+# Highlight markers from ts_headline: private-use characters, replaced after escaping.
+_START, _STOP = "\ue000", "\ue001"
+
+
+@dataclass
+class Query:
+    """What a visitor typed, cut into searchable words, with a message when there is nothing."""
+
+    text: str
+    terms: list[str]
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def stems(self):
+        return [_STEMMER.stemWord(term) for term in self.terms]
+
+
+def parse(raw):
+    text = unicodedata.normalize("NFC", (raw or "").strip())
+    notes = []
+    if len(text) > MAX_QUERY_LENGTH:
+        text = text[:MAX_QUERY_LENGTH]
+        notes.append(f"Запрос слишком длинный: искали по первым {MAX_QUERY_LENGTH} символам.")
+    words = [fold(word) for word in _WORD_RE.findall(text)]
+    terms = []
+    for word in words:
+        if len(word) >= MIN_TERM_LENGTH and word not in STOP_WORDS and word not in terms:
+            terms.append(word)
+    if len(terms) > MAX_TERMS:
+        terms = terms[:MAX_TERMS]
+        notes.append(f"Учтены только первые {MAX_TERMS} слов запроса.")
+    if terms:
+        message = ""
+    elif not text:
+        message = "Введите слово для поиска: тему доклада, фамилию, название библиотеки."
+    elif not words:
+        message = "В запросе нет букв или цифр — искать нечего."
+    elif all(len(word) < MIN_TERM_LENGTH for word in words):
+        message = f"Слишком короткий запрос: нужно хотя бы {MIN_TERM_LENGTH} буквы."
+    else:
+        message = "Запрос состоит только из служебных слов («и», «в», «для»…) — уточните его."
+    return Query(text=text, terms=terms, message=message, notes=notes)
+
+
+def _is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+
+class PrefixQuery(SearchQuery):
+    """`plainto_tsquery('russian', word)` with the prefix flag when it yields a single lexeme.
+
+    The user's word only ever passes through plainto_tsquery; `:*` is added to its output.
+    """
+
+    def __init__(self, term):
+        super().__init__(term, config=CONFIG, search_type="plain")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        return (
+            f"(CASE WHEN numnode({sql}) = 1 THEN ({sql}::text || ':*')::tsquery ELSE {sql} END)",
+            [*params, *params, *params],
+        )
+
+
+def _tsquery(query, any_term):
+    return reduce(operator.or_ if any_term else operator.and_, map(PrefixQuery, query.terms))
+
+
+class FoldedLastName(Func):
+    """translate(lower(last_name), 'ё', 'е'): the expression of the trigram index."""
+
+    template = "translate(lower(%(expressions)s), 'ё', 'е')"
+
+
+class TrigramMatch(Func):
+    """`a % b` of pg_trgm, which can use the trigram index (a similarity() filter cannot)."""
+
+    arg_joiner = " %% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class TrigramSimilarity(Func):
+    function = "similarity"
+    output_field = FloatField()
+
+
+def _headline(expression, tsquery, **options):
+    return SearchHeadline(
+        expression, tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, **options
+    )
+
+
+# SQLite ----------------------------------------------------------------------------------------
+
+
+def _pattern(stem):
+    """`\\b` + the stem, ё and е alike; Django's iregex adds (?i) and Python's re does the rest."""
+    return r"\b" + "".join("[её]" if char == "е" else re.escape(char) for char in stem)
+
+
+def _person_q(pattern, prefix=""):
+    """A person's name as indexed: surname always, first name and patronymic only with consent."""
+    return Q(**{f"{prefix}last_name__iregex": pattern}) | Q(
+        Q(**{f"{prefix}first_name__iregex": pattern})
+        | Q(**{f"{prefix}patronymic__iregex": pattern}),
+        **{f"{prefix}consent": Person.Consent.GIVEN},
+    )
+
+
+def _library_q(pattern, prefix=""):
+    return Q(**{f"{prefix}name__iregex": pattern}) | Q(**{f"{prefix}short_name__iregex": pattern})
+
+
+def _talk_fields(pattern):
+    speakers = TalkSpeaker.objects.filter(talk=OuterRef("pk"))
+    return [
+        (1.0, Q(title__iregex=pattern)),
+        (0.4, Q(abstract__iregex=pattern)),
+        (0.2, Q(Exists(speakers.filter(_person_q(pattern, "person__"))))),
+        (0.1, Q(Exists(speakers.filter(_library_q(pattern, "library__"))))),
+    ]
+
+
+def _seminar_fields(pattern):
+    return [
+        (1.0, Q(title__iregex=pattern)),
+        (0.4, Q(goal__iregex=pattern) | Q(description__iregex=pattern)),
+        (0.1, _library_q(pattern, "organizer__")),
+    ]
+
+
+def _person_fields(pattern):
+    given_names = Q(first_name__iregex=pattern) | Q(patronymic__iregex=pattern)
+    return [
+        (1.0, Q(last_name__iregex=pattern)),
+        (0.4, given_names & Q(consent=Person.Consent.GIVEN)),
+    ]
+
+
+def _library_fields(pattern):
+    return [(1.0, _library_q(pattern))]
+
+
+def _item_fields(pattern):
+    return [(1.0, Q(text__iregex=pattern))]
+
+
+FIELDS = {
+    Talk: _talk_fields,
+    Seminar: _seminar_fields,
+    Person: _person_fields,
+    Library: _library_fields,
+    ResolutionItem: _item_fields,
+}
+
+
+# Both ------------------------------------------------------------------------------------------
+
+
+def matching(queryset, query, any_term=False):
+    """`queryset` narrowed to records matching `query`, annotated with `search_rank`."""
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        return queryset.filter(search_vector=tsquery).annotate(
+            search_rank=SearchRank(F("search_vector"), tsquery)
+        )
+    fields_of = FIELDS[queryset.model]
+    conditions, rank = [], Value(0.0)
+    for stem in query.stems:
+        fields = fields_of(_pattern(stem))
+        conditions.append(reduce(operator.or_, (condition for _, condition in fields)))
+        for weight, condition in fields:
+            rank += Case(When(condition, then=Value(weight)), default=Value(0.0))
+    condition = reduce(operator.or_ if any_term else operator.and_, conditions)
+    return queryset.filter(condition).annotate(search_rank=rank)
+
+
+def filter_talks(queryset, raw):
+    """For the talks FilterSet's text box: matching talks, best first, newest first on a tie.
+
+    Falls back to any word when all words together find nothing. A query with no searchable word
+    leaves the queryset as it is (the page shows `parse(raw).message`).
+    """
+    query = parse(raw)
+    if not query:
+        return queryset
+    found = matching(queryset, query)
+    if len(query.terms) > 1 and not found.exists():
+        found = matching(queryset, query, any_term=True)
+    return found.order_by("-search_rank", "-seminar__start_date", "seminar_id", "order")
+
+
+def highlight(text, query):
+    """`text` escaped, with words starting with a query stem wrapped in <mark>."""
+    if not text:
+        return ""
+    if not query:
+        return escape(text)
+    alternatives = "|".join(_pattern(stem) + r"\w*" for stem in query.stems)
+    parts, last = [], 0
+    for found in re.finditer(alternatives, text, flags=re.IGNORECASE):
+        parts += [escape(text[last : found.start()]), f"<mark>{escape(found.group())}</mark>"]
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+def excerpt(text, query, words=30):
+    """About `words` words of `text` around its first match, highlighted; '' without a match."""
+    if not text or not query:
+        return ""
+    alternatives = "|".join(_pattern(stem) for stem in query.stems)
+    found = re.search(alternatives, text, flags=re.IGNORECASE)
+    if not found:
+        return ""
+    before = text[: found.start()].split()
+    after = text[found.start() :].split()
+    start = max(0, len(before) - words // 3)
+    shown = " ".join(before[start:] + after[: words - (len(before) - start)])
+    prefix = "… " if start else ""
+    suffix = " …" if len(before) - start + len(after) > words else ""
+    return mark_safe(f"{prefix}{highlight(shown, query)}{suffix}")
+
+
+def _marked(headline):
+    """A ts_headline result escaped first, then its markers turned into <mark>."""
+    if not headline:
+        return ""
+    return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    hits: list
+    more: bool = False
+    fuzzy: bool = False
+
+
+@dataclass
+class Results:
+    query: Query
+    groups: list[Group]
+    any_term: bool = False
+    suggestion: str = ""
+
+    @property
+    def total(self):
+        return sum(len(group.hits) for group in self.groups)
+
+    def keys(self, fuzzy=False):
+        """{group key: [str(record), …]} of exact hits: what the parity tests compare."""
+        return {
+            group.key: [str(hit.record) for hit in group.hits]
+            for group in self.groups
+            if fuzzy or not group.fuzzy
+        }
+
+
+@dataclass
+class Hit:
+    record: object
+    title: str
+    snippet: str = ""
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _url(record):
+    # Detail pages come with the public archive; until a route exists, a hit has no link.
+    from django.urls import NoReverseMatch
+
+    try:
+        return record.get_absolute_url()
+    except NoReverseMatch:
+        return ""
+
+
+def _talks(query, any_term):
+    speakers = TalkSpeaker.objects.select_related("person", "library").order_by("order")
+    talks = (
+        matching(Talk.objects.published(), query, any_term)
+        .select_related("seminar")
+        .prefetch_related(Prefetch("speakers", queryset=speakers))
+        .order_by("-search_rank", "-seminar__start_date", "seminar_id", "order")
+    )
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        talks = talks.annotate(
+            title_headline=_headline("title", tsquery, highlight_all=True),
+            abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
+        )
+    hits = []
+    for talk in talks[: GROUP_SIZE + 1]:
+        if _is_postgresql():
+            title = _marked(talk.title_headline)
+            snippet = _marked(talk.abstract_headline) if talk.abstract else ""
+            if snippet and _START not in talk.abstract_headline:
+                snippet = ""
+        else:
+            title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
+        speakers = [
+            {
+                "name": highlight(
+                    role.person.full_name if role.person.is_public else role.person.short_name,
+                    query,
+                ),
+                "library": highlight(str(role.library), query) if role.library else "",
+            }
+            for role in talk.speakers.all()
+        ]
+        hits.append(
+            Hit(talk, title, snippet, _url(talk), {"seminar": talk.seminar, "speakers": speakers})
+        )
+    return hits
+
+
+def _seminars(query, any_term):
+    seminars = (
+        matching(Seminar.objects.published(), query, any_term)
+        .select_related("organizer", "organizer__parent")
+        .order_by("-search_rank", "-start_date", "-id")
+    )
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        seminars = seminars.annotate(
+            title_headline=_headline("title", tsquery, highlight_all=True),
+            text_headline=_headline(
+                Func(
+                    Value(" "),
+                    "goal",
+                    "description",
+                    function="concat_ws",
+                    output_field=TextField(),
+                ),
+                tsquery,
+                max_fragments=2,
+                max_words=30,
+            ),
+        )
+    hits = []
+    for seminar in seminars[: GROUP_SIZE + 1]:
+        if _is_postgresql():
+            title = _marked(seminar.title_headline)
+            snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
+        else:
+            title = highlight(seminar.title, query)
+            snippet = excerpt(seminar.goal, query) or excerpt(seminar.description, query)
+        hits.append(Hit(seminar, title, snippet, _url(seminar), {"organizer": seminar.organizer}))
+    return hits
+
+
+def _published_speakers():
+    return Person.objects.filter(
+        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar__is_published=True))
+    )
+
+
+def _person_hit(person, query):
+    if person.is_public:
+        return Hit(person, highlight(person.full_name, query), url=_url(person))
+    # Without consent (152-ФЗ): surname and initials, no page to link to.
+    return Hit(person, highlight(person.short_name, query))
+
+
+def _people(query, any_term):
+    people = matching(_published_speakers(), query, any_term).order_by(
+        "-search_rank", "sort_key", "id"
+    )
+    return [_person_hit(person, query) for person in people[: GROUP_SIZE + 1]]
+
+
+def _libraries(query, any_term):
+    libraries = (
+        matching(Library.objects.published(), query, any_term)
+        .select_related("parent")
+        .order_by("-search_rank", "sort_key", "id")
+    )
+    return [
+        Hit(library, highlight(str(library), query), url=_url(library))
+        for library in libraries[: GROUP_SIZE + 1]
+    ]
+
+
+def _resolution_items(query, any_term):
+    items = (
+        matching(
+            ResolutionItem.objects.filter(resolution__seminar__is_published=True), query, any_term
+        )
+        .select_related("resolution__seminar")
+        .order_by("-search_rank", "-resolution__seminar__start_date", "resolution_id", "order")
+    )
+    if _is_postgresql():
+        items = items.annotate(
+            text_headline=_headline(
+                "text", _tsquery(query, any_term), max_fragments=2, max_words=35
+            )
+        )
+    hits = []
+    for item in items[: GROUP_SIZE + 1]:
+        seminar = item.resolution.seminar
+        snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
+        url = _url(seminar)
+        hits.append(
+            Hit(
+                item,
+                item.get_section_display(),
+                snippet,
+                f"{url}#resolution-{item.order}" if url else "",
+                {"seminar": seminar},
+            )
+        )
+    return hits
+
+
+GROUPS = [
+    ("talks", "Доклады", _talks),
+    ("seminars", "Семинары", _seminars),
+    ("people", "Докладчики", _people),
+    ("libraries", "Библиотеки", _libraries),
+    ("resolution_items", "Пункты резолюций", _resolution_items),
+]
+
+
+def _similar_surnames(term, limit=5):
+    """Surnames of published speakers close to `term`, most similar first (typo fallback)."""
+    people = _published_speakers()
+    if _is_postgresql():
+        similarity = TrigramSimilarity(FoldedLastName("last_name"), Value(term))
+        return list(
+            people.filter(TrigramMatch(FoldedLastName("last_name"), Value(term)))
+            .annotate(similarity=similarity)
+            .order_by("-similarity", "sort_key", "id")[:limit]
+        )
+    # SQLite (the small embedded database): difflib over the surnames in Python.
+    by_surname = {}
+    for person in people.order_by("sort_key", "id"):
+        by_surname.setdefault(fold(person.last_name), []).append(person)
+    close = difflib.get_close_matches(term, list(by_surname), n=limit, cutoff=0.75)
+    return [person for surname in close for person in by_surname[surname]][:limit]
+
+
+def search(raw):
+    """Everything the search page shows for the visitor's text `raw`."""
+    query = parse(raw)
+    if not query:
+        return Results(query, [])
+    any_term = False
+    groups = [Group(key, title, finder(query, False)) for key, title, finder in GROUPS]
+    if len(query.terms) > 1 and not any(group.hits for group in groups):
+        any_term = True
+        groups = [Group(key, title, finder(query, True)) for key, title, finder in GROUPS]
+    results = Results(query, groups, any_term=any_term)
+    if not results.total:
+        _typo_fallback(results)
+    for group in results.groups:
+        group.more = len(group.hits) > GROUP_SIZE
+        del group.hits[GROUP_SIZE:]
+    return results
+
+
+def _typo_fallback(results):
+    """Nothing found: people whose surname is close to a word, and the corrected query."""
+    people, corrected = [], []
+    for term in results.query.terms:
+        similar = _similar_surnames(term)
+        people += [person for person in similar if person not in people]
+        corrected.append(similar[0].last_name if similar else term)
+    if not people:
+        return
+    group = next(group for group in results.groups if group.key == "people")
+    group.hits = [_person_hit(person, None) for person in people]
+    group.fuzzy = True
+    if corrected != results.query.terms:
+        results.suggestion = " ".join(corrected)
+
+
+def explain_talk_search(raw):
+    """EXPLAIN of the talk search for `raw` on PostgreSQL (for the benchmark, not a test)."""
+    query = parse(raw)
+    talks = filter_talks(Talk.objects.published(), raw)[:GROUP_SIZE] if query else None
+    return talks.explain() if talks is not None else ""
+
+
+def uses_gin_index(raw):
+    """Whether PostgreSQL's plan for the talk search reads the GIN index on search_vector."""
+    return "talk_search_vector" in explain_talk_search(raw)
