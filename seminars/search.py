@@ -68,7 +68,8 @@ _STOP_WORDS = """и в во не что он на я с со как а то вс
     такой им более всегда конечно всю между"""
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD_RE = re.compile(r"[^\W_]+")
-_STEMMER = snowballstemmer.stemmer("russian")
+_RUSSIAN = snowballstemmer.stemmer("russian")
+_ENGLISH = snowballstemmer.stemmer("english")
 # Highlight markers from ts_headline: private-use characters, replaced after escaping.
 _START, _STOP = "\ue000", "\ue001"
 
@@ -87,7 +88,15 @@ class Query:
 
     @property
     def stems(self):
-        return [_STEMMER.stemWord(term) for term in self.terms]
+        return [_stem(term) for term in self.terms]
+
+
+def _stem(term):
+    """The stem PostgreSQL's `russian` configuration would index: its parser sends Latin words to
+    the English Snowball stemmer, words with digits to no stemmer, the rest to the Russian one."""
+    if any(char.isdigit() for char in term):
+        return term
+    return (_ENGLISH if term.isascii() else _RUSSIAN).stemWord(term)
 
 
 def parse(raw):
@@ -293,12 +302,14 @@ def excerpt(text, query, words=30):
     found = re.search(alternatives, text, flags=re.IGNORECASE)
     if not found:
         return ""
-    before = text[: found.start()].split()
-    after = text[found.start() :].split()
-    start = max(0, len(before) - words // 3)
-    shown = " ".join(before[start:] + after[: words - (len(before) - start)])
+    before = list(re.finditer(r"\S+", text[: found.start()]))
+    lead = words // 3
+    start = before[-lead].start() if len(before) > lead else 0
+    after = list(re.finditer(r"\S+", text[start:]))
+    end = start + after[words - 1].end() if len(after) > words else len(text)
+    shown = text[start:end]
     prefix = "… " if start else ""
-    suffix = " …" if len(before) - start + len(after) > words else ""
+    suffix = " …" if end < len(text) else ""
     return mark_safe(f"{prefix}{highlight(shown, query)}{suffix}")
 
 
@@ -347,18 +358,8 @@ class Hit:
     extra: dict = field(default_factory=dict)
 
 
-def _url(record):
-    # Detail pages come with the public archive; until a route exists, a hit has no link.
-    from django.urls import NoReverseMatch
-
-    try:
-        return record.get_absolute_url()
-    except NoReverseMatch:
-        return ""
-
-
 def _talks(query, any_term):
-    speakers = TalkSpeaker.objects.select_related("person", "library").order_by("order")
+    speakers = TalkSpeaker.objects.select_related("person", "library__parent").order_by("order")
     talks = (
         matching(Talk.objects.published(), query, any_term)
         .select_related("seminar")
@@ -380,18 +381,15 @@ def _talks(query, any_term):
                 snippet = ""
         else:
             title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
-        speakers = [
-            {
-                "name": highlight(
-                    role.person.full_name if role.person.is_public else role.person.short_name,
-                    query,
-                ),
-                "library": highlight(str(role.library), query) if role.library else "",
-            }
-            for role in talk.speakers.all()
-        ]
+        speakers = [(_person_hit(role.person, query), role.library) for role in talk.speakers.all()]
         hits.append(
-            Hit(talk, title, snippet, _url(talk), {"seminar": talk.seminar, "speakers": speakers})
+            Hit(
+                talk,
+                title,
+                snippet,
+                talk.get_absolute_url(),
+                {"seminar": talk.seminar, "speakers": speakers},
+            )
         )
     return hits
 
@@ -427,7 +425,15 @@ def _seminars(query, any_term):
         else:
             title = highlight(seminar.title, query)
             snippet = excerpt(seminar.goal, query) or excerpt(seminar.description, query)
-        hits.append(Hit(seminar, title, snippet, _url(seminar), {"organizer": seminar.organizer}))
+        hits.append(
+            Hit(
+                seminar,
+                title,
+                snippet,
+                seminar.get_absolute_url(),
+                {"organizer": seminar.organizer},
+            )
+        )
     return hits
 
 
@@ -439,7 +445,7 @@ def _published_speakers():
 
 def _person_hit(person, query):
     if person.is_public:
-        return Hit(person, highlight(person.full_name, query), url=_url(person))
+        return Hit(person, highlight(person.full_name, query), url=person.get_absolute_url())
     # Without consent (152-ФЗ): surname and initials, no page to link to.
     return Hit(person, highlight(person.short_name, query))
 
@@ -458,7 +464,7 @@ def _libraries(query, any_term):
         .order_by("-search_rank", "sort_key", "id")
     )
     return [
-        Hit(library, highlight(str(library), query), url=_url(library))
+        Hit(library, highlight(str(library), query), url=library.get_absolute_url())
         for library in libraries[: GROUP_SIZE + 1]
     ]
 
@@ -481,16 +487,8 @@ def _resolution_items(query, any_term):
     for item in items[: GROUP_SIZE + 1]:
         seminar = item.resolution.seminar
         snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
-        url = _url(seminar)
-        hits.append(
-            Hit(
-                item,
-                item.get_section_display(),
-                snippet,
-                f"{url}#resolution-{item.order}" if url else "",
-                {"seminar": seminar},
-            )
-        )
+        url = f"{seminar.get_absolute_url()}#resolution"
+        hits.append(Hit(item, item.get_section_display(), snippet, url, {"seminar": seminar}))
     return hits
 
 
