@@ -378,12 +378,13 @@ def _talks(query, any_term):
     for talk in talks[: GROUP_SIZE + 1]:
         if _is_postgresql():
             title = _marked(talk.title_headline)
-            snippet = _marked(talk.abstract_headline) if talk.abstract else ""
-            if snippet and _START not in talk.abstract_headline:
-                snippet = ""
+            snippet = _marked(talk.abstract_headline) if _START in talk.abstract_headline else ""
         else:
             title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
-        speakers = [(_person_hit(role.person, query), role.library) for role in talk.speakers.all()]
+        speakers = [
+            (_person_hit(role.person, query), _library_hit(role.library, query))
+            for role in talk.speakers.all()
+        ]
         hits.append(
             Hit(
                 talk,
@@ -465,10 +466,14 @@ def _libraries(query, any_term):
         .select_related("parent")
         .order_by("-search_rank", "sort_key", "id")
     )
-    return [
-        Hit(library, highlight(str(library), query), url=library.get_absolute_url())
-        for library in libraries[: GROUP_SIZE + 1]
-    ]
+    return [_library_hit(library, query) for library in libraries[: GROUP_SIZE + 1]]
+
+
+def _library_hit(library, query):
+    if library is None:
+        return None
+    url = library.get_absolute_url() if library.is_published else ""
+    return Hit(library, highlight(str(library), query), url=url)
 
 
 def _resolution_items(query, any_term):

@@ -266,6 +266,26 @@ def test_search_page_groups_highlights_and_suggests(client, demo_seminar):
     assert 'href="?q=%D0%9A%D0%B0%D0%BB%D0%B8%D0%BD%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F"' in html
 
 
+def test_hits_link_to_their_pages_and_hide_people_without_consent(client, elkina):
+    seminar_url = Seminar.objects.get().get_absolute_url()
+    html = client.get("/search/", {"q": "Ивановская"}).content.decode()
+    assert f'<a href="{seminar_url}#talk-4">' in html
+    assert '<a href="/speakers/chelsheva-irina-viktorovna/">Чельшева Ирина Викторовна</a>' in html
+    library = Library.objects.get(name__startswith="Ивановская")
+    assert (
+        f'<a href="{library.get_absolute_url()}">ГБУ «<mark>Ивановская</mark> областная '
+        "библиотека для детей и юношества»</a>"
+    ) in html
+    html = client.get("/search/", {"q": "медиаграмотность"}).content.decode()
+    assert f'<a href="{seminar_url}#resolution">Задачи</a>' in html
+
+    Person.objects.filter(pk=elkina.pk).update(consent=Person.Consent.UNKNOWN, consent_date=None)
+    html = client.get("/search/", {"q": "Ёлкина"}).content.decode()
+    assert "<mark>Ёлкина</mark> М. П." in html
+    assert "Мария" not in html
+    assert elkina.get_absolute_url() not in html
+
+
 def test_user_text_is_escaped_then_marked(client, demo_seminar):
     talk = Talk.objects.get(order=4)
     talk.title = "Маяк <script>alert(1)</script> & «Дети»"
