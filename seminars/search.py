@@ -266,19 +266,30 @@ def matching(queryset, query, any_term=False):
     return queryset.filter(condition).annotate(search_rank=rank)
 
 
-def filter_talks(queryset, raw):
-    """For the talks FilterSet's text box: matching talks, best first, newest first on a tie.
+def any_term_needed(raw, queryset=None):
+    """Whether `raw` has several words that no talk in `queryset` has all together."""
+    query = parse(raw)
+    if len(query.terms) < 2:
+        return False
+    queryset = Talk.objects.published() if queryset is None else queryset
+    return not matching(queryset, query).exists()
 
-    Falls back to any word when all words together find nothing. A query with no searchable word
-    leaves the queryset as it is (the page shows `parse(raw).message`).
+
+def filter_talks(queryset, raw, any_term=None):
+    """For the talks FilterSet's text box: matching talks annotated with `search_rank`, best first,
+    newest first on a tie.
+
+    All words must match, or any word when `any_term` (by default: when all together find no talk
+    in `queryset`). Text with no searchable word («и», «!!!») matches nothing; no text, everything.
     """
     query = parse(raw)
     if not query:
-        return queryset
-    found = matching(queryset, query)
-    if len(query.terms) > 1 and not found.exists():
-        found = matching(queryset, query, any_term=True)
-    return found.order_by("-search_rank", "-seminar__start_date", "seminar_id", "order")
+        return queryset.none() if query.text else queryset
+    if any_term is None:
+        any_term = any_term_needed(raw, queryset)
+    return matching(queryset, query, any_term).order_by(
+        "-search_rank", "-seminar__start_date", "seminar_id", "order"
+    )
 
 
 def highlight(text, query):

@@ -366,6 +366,52 @@ def test_search_page_query_count_does_not_grow_with_hits(
         client.get("/search/", {"q": "библиотеками"})
 
 
+def talk_list_titles(client, **params):
+    response = client.get("/talks/", params)
+    assert response.status_code == 200
+    return [talk.title for talk in response.context["page"]]
+
+
+def test_talk_list_text_box_uses_the_engine_best_match_first(client, demo_seminar):
+    talks = talk_list_titles(client, q="библиотеками")
+    with_stem = Talk.objects.filter(title__icontains="библиотек").values_list("title", flat=True)
+    assert len(talks) == 10
+    assert sorted(talks[:7]) == sorted(with_stem)
+    # A chosen order still wins over relevance.
+    assert talk_list_titles(client, q="сетевые", sort="title") == [
+        NETWORK_ACTIONS,
+        "Сетевые и электронные ресурсы библиотек, как способ продвижения книги и чтения",
+    ]
+    assert talk_list_titles(client, q="соцсети для подростков") == [
+        "Библиотеки для детей и подростков в социальных медиа",
+        "Литературное творчество и соцсети",
+    ]
+    assert talk_list_titles(client, q="!!!") == []
+    assert len(talk_list_titles(client, q="")) == 12
+
+
+def test_talk_list_facets_count_the_text_search(client, demo_seminar):
+    response = client.get("/talks/", {"q": "вконтакте"})
+    regions = {option["label"]: option["count"] for option in response.context["facets"]["region"]}
+    assert regions == {"Ивановская область": 1, "Камчатский край": 1}
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_talk_list_answers_hostile_text_with_200(client, demo_seminar, query):
+    assert client.get("/talks/", {"q": query[:200]}).status_code == 200
+
+
+def test_talk_list_several_words_cost_one_more_query(client, demo_seminar):
+    from django.test.utils import CaptureQueriesContext
+
+    def count(q):
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/talks/", {"q": q})
+        return len(captured.captured_queries)
+
+    assert count("сетевые акции") == count("маяк") + 1
+
+
 @pytest.mark.postgresql
 def test_vectors_are_weighted_title_abstract_speaker_library(demo_seminar):
     talk = Talk.objects.get(order=4)
