@@ -286,6 +286,18 @@ def test_hits_link_to_their_pages_and_hide_people_without_consent(client, elkina
     assert elkina.get_absolute_url() not in html
 
 
+def test_groups_show_twenty_and_talks_link_to_the_talk_list(client, demo_seminar):
+    for order in range(13, 38):
+        Talk.objects.create(seminar=demo_seminar, order=order, title=f"Маяк, выпуск {order}")
+    results = search("маяк")
+    assert [len(group.hits) for group in results.groups] == [20, 0, 0, 0, 0]
+    assert results.groups[0].more is True
+    html = client.get("/search/", {"q": "маяк"}).content.decode()
+    assert '<a href="/talks/?q=%D0%BC%D0%B0%D1%8F%D0%BA">Все доклады по запросу' in html
+    assert len(talk_list_titles(client, q="маяк")) == 20
+    assert client.get("/talks/", {"q": "маяк"}).context["page"].paginator.count == 26
+
+
 def test_user_text_is_escaped_then_marked(client, demo_seminar):
     talk = Talk.objects.get(order=4)
     talk.title = "Маяк <script>alert(1)</script> & «Дети»"
