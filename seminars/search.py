@@ -6,10 +6,10 @@ Snowball stem as the *prefix* of a document word: «библиотеками» �
 «Ёлки» → «елк» finds «ёлка» and «Ёлкина». All words must match; if that finds nothing anywhere,
 any word may match (visitors type «соцсети для подростков»).
 
-PostgreSQL: stored `search_vector` columns (GIN, kept current by triggers in seminars migration
-0003) with the `russian` configuration; each word goes through `plainto_tsquery` and gets the
-prefix flag `:*`; ranking by `ts_rank` (weights A title, B abstract, C speaker, D library) with date
-as tie-break; `ts_headline` snippets; `pg_trgm` for surname typos.
+PostgreSQL: stored `search_vector` columns (GIN, kept current by the triggers of migration
+seminars.0004_search_triggers) with the `russian` configuration; each word goes through
+`plainto_tsquery` and gets the prefix flag `:*`; ranking by `ts_rank` (weights A title, B abstract,
+C speaker, D library) with date as tie-break; `ts_headline` snippets; `pg_trgm` for surname typos.
 
 SQLite: the same words as Unicode-aware, case-insensitive regular expressions (`\\bстем`) on the
 live columns, so renames show at once and nothing has to be kept in sync. Python's Snowball stemmer
