@@ -259,6 +259,7 @@ def test_search_page_groups_highlights_and_suggests(client, demo_seminar):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<section class="search-group" id="search-talks">' in html
+    assert '<meta name="robots" content="noindex">' in html
     assert "<mark>Сетевые</mark> <mark>акции</mark> в библиотеке" in html
 
     html = client.get("/search/", {"q": "Калиновкая"}).content.decode()
