@@ -58,8 +58,7 @@ GROUP_SIZE = 20
 
 # PostgreSQL's russian.stop (the Snowball list): the same words are dropped on SQLite.
 _STOP_WORDS = """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
-    по только ее
-    мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
+    по только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
     него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней
     для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того
     потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем
@@ -68,6 +67,7 @@ _STOP_WORDS = """и в во не что он на я с со как а то вс
     такой им более всегда конечно всю между"""
 STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD_RE = re.compile(r"[^\W_]+")
+_LAST_WORD_RE = re.compile(r"[^\W_]+$")
 _RUSSIAN = snowballstemmer.stemmer("russian")
 _ENGLISH = snowballstemmer.stemmer("english")
 # Highlight markers from ts_headline: private-use characters, replaced after escaping.
@@ -103,7 +103,11 @@ def parse(raw):
     text = unicodedata.normalize("NFC", (raw or "").strip())
     notes = []
     if len(text) > MAX_QUERY_LENGTH:
-        text = text[:MAX_QUERY_LENGTH]
+        cut = text[:MAX_QUERY_LENGTH]
+        # Not half a word: «…маяк ма» would look for everything starting with «ма».
+        if _WORD_RE.match(text, MAX_QUERY_LENGTH):
+            cut = _LAST_WORD_RE.sub("", cut).rstrip() or cut
+        text = cut
         notes.append(f"Запрос слишком длинный: искали по первым {MAX_QUERY_LENGTH} символам.")
     words = [fold(word) for word in _WORD_RE.findall(text)]
     # A stem of one letter («ая» → «а») as a prefix would match half the archive.

@@ -349,6 +349,16 @@ def test_hostile_queries_answer_200(client, demo_seminar, query):
     assert list(filter_talks(Talk.objects.all(), query)) is not None
 
 
+def test_long_query_is_cut_between_words():
+    from seminars.search import parse
+
+    query = parse("сетевые акции " * 20)
+    assert query.text == ("сетевые акции " * 14).strip()
+    assert query.terms == ["сетевые", "акции"]
+    assert query.notes == ["Запрос слишком длинный: искали по первым 200 символам."]
+    assert parse("ё" * 300).text == "ё" * 200
+
+
 def test_messages_for_queries_with_nothing_to_search(client, db):
     cases = {
         "": "Введите слово для поиска",
