@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -161,6 +162,8 @@ class Library(models.Model):
     logo = models.ImageField("логотип", upload_to="libraries/logos/", blank=True)
     is_published = models.BooleanField("опубликована", default=True)
     sort_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = LibraryQuerySet.as_manager()
 

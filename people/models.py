@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -67,6 +68,8 @@ class Person(models.Model):
         help_text="Где хранится согласие: номер, папка, письмо.",
     )
     sort_key = models.CharField(max_length=300, editable=False, db_index=True)
+    # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

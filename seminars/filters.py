@@ -14,6 +14,7 @@ from config.text import sort_key
 from libraries.models import FederalDistrict, Library, Region
 from people.models import Person
 
+from . import search
 from .models import Seminar, Talk, TalkSpeaker, Topic
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -183,15 +184,11 @@ class TalkFilter(django_filters.FilterSet):
     )
 
     def filter_text(self, queryset, name, value):
-        """The text box. Plain case-insensitive matching; full-text search replaces this method."""
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(abstract__icontains=value)
-            | Q(seminar__title__icontains=value)
-        )
+        """The text box: Russian full-text search (seminars/search.py), best match first."""
+        if not hasattr(self, "_any_term"):
+            # Decided once, so that the list and every facet count use the same words.
+            self._any_term = search.any_term_needed(value, self.queryset)
+        return search.filter_talks(queryset, value, any_term=self._any_term)
 
     def with_roles(self, queryset, condition):
         return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))
@@ -241,13 +238,11 @@ class TalkFilter(django_filters.FilterSet):
 
     @property
     def sorted_qs(self):
-        """The result in the chosen order (newest first when none is chosen)."""
+        """The result in the chosen order; when none is chosen, best text match first, else newest."""
         queryset = self.qs
-        return (
-            queryset
-            if self.form.cleaned_data.get("sort")
-            else self.filter_sort(queryset, "sort", "")
-        )
+        if self.form.cleaned_data.get("sort") or "search_rank" in queryset.query.annotations:
+            return queryset
+        return self.filter_sort(queryset, "sort", "")
 
     def active(self):
         """Names of the filters the visitor set, in the form's order (read from the raw query)."""

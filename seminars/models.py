@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -112,6 +113,8 @@ class Seminar(models.Model):
     published_at = models.DateTimeField("впервые опубликован", null=True, editable=False)
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменён", auto_now=True)
+    # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SeminarQuerySet.as_manager()
 
@@ -208,6 +211,8 @@ class Talk(models.Model):
     )
     materials = models.FileField("материалы", upload_to="talks/materials/", blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="talks", verbose_name="темы")
+    # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TalkQuerySet.as_manager()
 
@@ -310,6 +315,8 @@ class ResolutionItem(models.Model):
     section = models.CharField("раздел", max_length=20, choices=Section)
     order = models.PositiveSmallIntegerField("порядок")
     text = models.TextField("текст")
+    # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = "пункт резолюции"

@@ -26,4 +26,5 @@ urlpatterns = [
     path("calendar/regions/<slug:slug>.ics", feeds.region_ics, name="region_ics"),
     path("calendar/organizers/<slug:slug>.ics", feeds.organizer_ics, name="organizer_ics"),
     path("seminars/<int:year>/<slug:slug>/calendar.ics", feeds.seminar_ics, name="seminar_ics"),
+    path("search/", views.search, name="search"),
 ]

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 
 from libraries.models import Region
 
+from . import search as engine
 from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
@@ -470,3 +471,14 @@ def statistics_xlsx(request):
     filename = f"statistika-{stats.period.start}-{stats.period.end}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def search(request):
+    q = request.GET.get("q", "")
+    context = {
+        "page_title": f"{Truncator(q).chars(60)} — поиск" if q.strip() else "Поиск",
+        "page_description": "Поиск по докладам, семинарам, докладчикам, библиотекам и резолюциям.",
+        "q": q,
+        "results": engine.search(q),
+    }
+    return render(request, "seminars/search.html", context)

@@ -38,3 +38,10 @@ def pytest_configure(config):
 def pytest_terminal_summary(terminalreporter):
     if reason := browser_unavailable_reason():
         terminalreporter.write_sep("!", f"browser tests were NOT run: {reason}", yellow=True)
+
+
+def pytest_runtest_setup(item):
+    from django.db import connection
+
+    if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")

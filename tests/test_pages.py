@@ -17,6 +17,7 @@ PAGES = [
     "/libraries/tssdb-g-khabarovska/",
     "/regions/",
     "/regions/kamchatskii-krai/",
+    "/search/?q=маяк",
 ]
 
 

@@ -45,6 +45,7 @@ def public_pages(seminar):
         "region_detail": role.library.region.get_absolute_url(),
         "lowvision": reverse("lowvision:settings"),
         "statistics": reverse("seminars:statistics"),
+        "search": reverse("seminars:search") + "?q=маяк",
     }
 
 

@@ -1,0 +1,595 @@
+"""Full-text search in Russian: the engine behind /search/ and the talks filter's text box.
+
+Both databases cut the query into words (letters and digits only, so no quote, operator, `%` or
+backslash ever reaches SQL), fold case and ё/е, drop Russian stop words and match each word's
+Snowball stem as the *prefix* of a document word: «библиотеками» → «библиотек» finds «Библиотека»,
+«Ёлки» → «елк» finds «ёлка» and «Ёлкина». All words must match; if that finds nothing anywhere,
+any word may match (visitors type «соцсети для подростков»).
+
+PostgreSQL: stored `search_vector` columns (GIN, kept current by the triggers of migration
+seminars.0004_search_triggers) with the `russian` configuration; each word goes through
+`plainto_tsquery` and gets the prefix flag `:*`; ranking by `ts_rank` (weights A title, B abstract,
+C speaker, D library) with date as tie-break; `ts_headline` snippets; `pg_trgm` for surname typos.
+
+SQLite: the same words as Unicode-aware, case-insensitive regular expressions (`\\bстем`) on the
+live columns, so renames show at once and nothing has to be kept in sync. Python's Snowball stemmer
+is the algorithm PostgreSQL's `russian` configuration uses, so both databases agree on the demo
+data (tests/seminars/test_search.py keeps the table).
+"""
+
+import difflib
+import operator
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import reduce
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from config.text import fold
+from libraries.models import Library
+from people.models import Person
+
+from .models import ResolutionItem, Seminar, Talk, TalkSpeaker
+
+CONFIG = "russian"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MIN_TERM_LENGTH = 2
+GROUP_SIZE = 20
+
+# PostgreSQL's russian.stop (the Snowball list): the same words are dropped on SQLite.
+_STOP_WORDS = """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
+    по только ее мне было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был
+    него до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней
+    для мы тебя их чем была сам чтоб без будто чего раз тоже себе под будет ж тогда кто этот того
+    потому этого какой совсем ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем
+    всех никогда можно при наконец два об другой хоть после над больше тот через эти нас про всего
+    них какая много разве три эту моя впрочем хорошо свою этой перед иногда лучше чуть том нельзя
+    такой им более всегда конечно всю между"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD_RE = re.compile(r"[^\W_]+")
+_LAST_WORD_RE = re.compile(r"[^\W_]+$")
+_RUSSIAN = snowballstemmer.stemmer("russian")
+_ENGLISH = snowballstemmer.stemmer("english")
+# Highlight markers from ts_headline: private-use characters, replaced after escaping.
+_START, _STOP = "\ue000", "\ue001"
+
+
+@dataclass
+class Query:
+    """What a visitor typed, cut into searchable words, with a message when there is nothing."""
+
+    text: str
+    terms: list[str]
+    message: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def stems(self):
+        return [_stem(term) for term in self.terms]
+
+
+def _stem(term):
+    """The stem PostgreSQL's `russian` configuration would index: its parser sends Latin words to
+    the English Snowball stemmer, words with digits to no stemmer, the rest to the Russian one."""
+    if any(char.isdigit() for char in term):
+        return term
+    return (_ENGLISH if term.isascii() else _RUSSIAN).stemWord(term)
+
+
+def parse(raw):
+    text = unicodedata.normalize("NFC", (raw or "").strip())
+    notes = []
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        # Not half a word: «…маяк ма» would look for everything starting with «ма».
+        if _WORD_RE.match(text, MAX_QUERY_LENGTH):
+            cut = _LAST_WORD_RE.sub("", cut).rstrip() or cut
+        text = cut
+        notes.append(f"Запрос слишком длинный: искали по первым {MAX_QUERY_LENGTH} символам.")
+    words = [fold(word) for word in _WORD_RE.findall(text)]
+    # A stem of one letter («ая» → «а») as a prefix would match half the archive.
+    long_enough = [word for word in words if len(_stem(word)) >= MIN_TERM_LENGTH]
+    terms = []
+    for word in long_enough:
+        if word not in STOP_WORDS and word not in terms:
+            terms.append(word)
+    if len(terms) > MAX_TERMS:
+        terms = terms[:MAX_TERMS]
+        notes.append(f"Учтены только первые {MAX_TERMS} слов запроса.")
+    if terms:
+        message = ""
+    elif not text:
+        message = "Введите слово для поиска: тему доклада, фамилию, название библиотеки."
+    elif not words:
+        message = "В запросе нет букв или цифр — искать нечего."
+    elif not long_enough:
+        message = "Слишком короткий запрос: введите слово целиком."
+    else:
+        message = "Запрос состоит только из служебных слов («и», «в», «для»…) — уточните его."
+    return Query(text=text, terms=terms, message=message, notes=notes)
+
+
+def _is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+
+class PrefixQuery(SearchQuery):
+    """`plainto_tsquery('russian', word)` with the prefix flag when it yields a single lexeme.
+
+    The user's word only ever passes through plainto_tsquery; `:*` is added to its output.
+    """
+
+    def __init__(self, term):
+        super().__init__(term, config=CONFIG, search_type="plain")
+
+    def as_sql(self, compiler, connection, function=None, template=None):
+        sql, params = super().as_sql(compiler, connection, function, template)
+        return (
+            f"(CASE WHEN numnode({sql}) = 1 THEN ({sql}::text || ':*')::tsquery ELSE {sql} END)",
+            [*params, *params, *params],
+        )
+
+
+def _tsquery(query, any_term):
+    return reduce(operator.or_ if any_term else operator.and_, map(PrefixQuery, query.terms))
+
+
+class FoldedLastName(Func):
+    """translate(lower(last_name), 'ё', 'е'): the expression of the trigram index."""
+
+    template = "translate(lower(%(expressions)s), 'ё', 'е')"
+
+
+class TrigramMatch(Func):
+    """`a % b` of pg_trgm, which can use the trigram index (a similarity() filter cannot)."""
+
+    arg_joiner = " %% "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class TrigramSimilarity(Func):
+    function = "similarity"
+    output_field = FloatField()
+
+
+def _headline(expression, tsquery, **options):
+    return SearchHeadline(
+        expression, tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, **options
+    )
+
+
+# SQLite ----------------------------------------------------------------------------------------
+
+
+def _pattern(stem):
+    """`\\b` + the stem, ё and е alike; Django's iregex adds (?i) and Python's re does the rest."""
+    return r"\b" + "".join("[её]" if char == "е" else re.escape(char) for char in stem)
+
+
+def _person_q(pattern, prefix=""):
+    """A person's name as indexed: surname always, first name and patronymic only with consent."""
+    return Q(**{f"{prefix}last_name__iregex": pattern}) | Q(
+        Q(**{f"{prefix}first_name__iregex": pattern})
+        | Q(**{f"{prefix}patronymic__iregex": pattern}),
+        **{f"{prefix}consent": Person.Consent.GIVEN},
+    )
+
+
+def _library_q(pattern, prefix=""):
+    return Q(**{f"{prefix}name__iregex": pattern}) | Q(**{f"{prefix}short_name__iregex": pattern})
+
+
+def _talk_fields(pattern):
+    speakers = TalkSpeaker.objects.filter(talk=OuterRef("pk"))
+    return [
+        (1.0, Q(title__iregex=pattern)),
+        (0.4, Q(abstract__iregex=pattern)),
+        (0.2, Q(Exists(speakers.filter(_person_q(pattern, "person__"))))),
+        (0.1, Q(Exists(speakers.filter(_library_q(pattern, "library__"))))),
+    ]
+
+
+def _seminar_fields(pattern):
+    return [
+        (1.0, Q(title__iregex=pattern)),
+        (0.4, Q(goal__iregex=pattern) | Q(description__iregex=pattern)),
+        (0.1, _library_q(pattern, "organizer__")),
+    ]
+
+
+def _person_fields(pattern):
+    given_names = Q(first_name__iregex=pattern) | Q(patronymic__iregex=pattern)
+    return [
+        (1.0, Q(last_name__iregex=pattern)),
+        (0.4, given_names & Q(consent=Person.Consent.GIVEN)),
+    ]
+
+
+def _library_fields(pattern):
+    return [(1.0, _library_q(pattern))]
+
+
+def _item_fields(pattern):
+    return [(1.0, Q(text__iregex=pattern))]
+
+
+FIELDS = {
+    Talk: _talk_fields,
+    Seminar: _seminar_fields,
+    Person: _person_fields,
+    Library: _library_fields,
+    ResolutionItem: _item_fields,
+}
+
+
+# Both ------------------------------------------------------------------------------------------
+
+
+def matching(queryset, query, any_term=False):
+    """`queryset` narrowed to records matching `query`, annotated with `search_rank`."""
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        return queryset.filter(search_vector=tsquery).annotate(
+            search_rank=SearchRank(F("search_vector"), tsquery)
+        )
+    fields_of = FIELDS[queryset.model]
+    conditions, rank = [], Value(0.0)
+    for stem in query.stems:
+        fields = fields_of(_pattern(stem))
+        conditions.append(reduce(operator.or_, (condition for _, condition in fields)))
+        for weight, condition in fields:
+            rank += Case(When(condition, then=Value(weight)), default=Value(0.0))
+    condition = reduce(operator.or_ if any_term else operator.and_, conditions)
+    return queryset.filter(condition).annotate(search_rank=rank)
+
+
+def any_term_needed(raw, queryset=None):
+    """Whether `raw` has several words that no talk in `queryset` has all together."""
+    query = parse(raw)
+    if len(query.terms) < 2:
+        return False
+    queryset = Talk.objects.published() if queryset is None else queryset
+    return not matching(queryset, query).exists()
+
+
+def filter_talks(queryset, raw, any_term=None):
+    """For the talks FilterSet's text box: matching talks annotated with `search_rank`, best first,
+    newest first on a tie.
+
+    All words must match, or any word when `any_term` (by default: when all together find no talk
+    in `queryset`). Text with no searchable word («и», «!!!») matches nothing; no text, everything.
+    """
+    query = parse(raw)
+    if not query:
+        return queryset.none() if query.text else queryset
+    if any_term is None:
+        any_term = any_term_needed(raw, queryset)
+    return matching(queryset, query, any_term).order_by(
+        "-search_rank", "-seminar__start_date", "seminar_id", "order"
+    )
+
+
+def highlight(text, query):
+    """`text` escaped, with words starting with a query stem wrapped in <mark>."""
+    if not text:
+        return ""
+    if not query:
+        return escape(text)
+    alternatives = "|".join(_pattern(stem) + r"\w*" for stem in query.stems)
+    parts, last = [], 0
+    for found in re.finditer(alternatives, text, flags=re.IGNORECASE):
+        parts += [escape(text[last : found.start()]), f"<mark>{escape(found.group())}</mark>"]
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))
+
+
+def excerpt(text, query, words=30):
+    """About `words` words of `text` around its first match, highlighted; '' without a match."""
+    if not text or not query:
+        return ""
+    alternatives = "|".join(_pattern(stem) for stem in query.stems)
+    found = re.search(alternatives, text, flags=re.IGNORECASE)
+    if not found:
+        return ""
+    before = list(re.finditer(r"\S+", text[: found.start()]))
+    lead = words // 3
+    start = before[-lead].start() if len(before) > lead else 0
+    after = list(re.finditer(r"\S+", text[start:]))
+    end = start + after[words - 1].end() if len(after) > words else len(text)
+    shown = text[start:end]
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{highlight(shown, query)}{suffix}")
+
+
+def _marked(headline):
+    """A ts_headline result escaped first, then its markers turned into <mark>."""
+    if not headline:
+        return ""
+    return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    hits: list
+    more: bool = False
+    fuzzy: bool = False
+
+
+@dataclass
+class Results:
+    query: Query
+    groups: list[Group]
+    any_term: bool = False
+    suggestion: str = ""
+
+    @property
+    def total(self):
+        return sum(len(group.hits) for group in self.groups)
+
+    def keys(self, fuzzy=False):
+        """{group key: [str(record), …]} of exact hits: what the parity tests compare."""
+        return {
+            group.key: [str(hit.record) for hit in group.hits]
+            for group in self.groups
+            if fuzzy or not group.fuzzy
+        }
+
+
+@dataclass
+class Hit:
+    record: object
+    title: str
+    snippet: str = ""
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _talks(query, any_term):
+    speakers = TalkSpeaker.objects.select_related("person", "library__parent").order_by("order")
+    talks = (
+        matching(Talk.objects.published(), query, any_term)
+        .select_related("seminar")
+        .prefetch_related(Prefetch("speakers", queryset=speakers))
+        .order_by("-search_rank", "-seminar__start_date", "seminar_id", "order")
+    )
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        talks = talks.annotate(
+            title_headline=_headline("title", tsquery, highlight_all=True),
+            abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
+        )
+    hits = []
+    for talk in talks[: GROUP_SIZE + 1]:
+        if _is_postgresql():
+            title = _marked(talk.title_headline)
+            snippet = _marked(talk.abstract_headline) if _START in talk.abstract_headline else ""
+        else:
+            title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
+        speakers = [
+            (_person_hit(role.person, query), _library_hit(role.library, query))
+            for role in talk.speakers.all()
+        ]
+        hits.append(
+            Hit(
+                talk,
+                title,
+                snippet,
+                talk.get_absolute_url(),
+                {"seminar": talk.seminar, "speakers": speakers},
+            )
+        )
+    return hits
+
+
+def _seminars(query, any_term):
+    seminars = (
+        matching(Seminar.objects.published(), query, any_term)
+        .select_related("organizer", "organizer__parent")
+        .order_by("-search_rank", "-start_date", "-id")
+    )
+    if _is_postgresql():
+        tsquery = _tsquery(query, any_term)
+        seminars = seminars.annotate(
+            title_headline=_headline("title", tsquery, highlight_all=True),
+            text_headline=_headline(
+                Func(
+                    Value(" "),
+                    "goal",
+                    "description",
+                    function="concat_ws",
+                    output_field=TextField(),
+                ),
+                tsquery,
+                max_fragments=2,
+                max_words=30,
+            ),
+        )
+    hits = []
+    for seminar in seminars[: GROUP_SIZE + 1]:
+        if _is_postgresql():
+            title = _marked(seminar.title_headline)
+            snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
+        else:
+            title = highlight(seminar.title, query)
+            snippet = excerpt(seminar.goal, query) or excerpt(seminar.description, query)
+        hits.append(
+            Hit(
+                seminar,
+                title,
+                snippet,
+                seminar.get_absolute_url(),
+                {"organizer": seminar.organizer},
+            )
+        )
+    return hits
+
+
+def _published_speakers():
+    return Person.objects.filter(
+        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar__is_published=True))
+    )
+
+
+def _person_hit(person, query):
+    if person.is_public:
+        return Hit(person, highlight(person.full_name, query), url=person.get_absolute_url())
+    # Without consent (152-ФЗ): surname and initials, no page to link to.
+    return Hit(person, highlight(person.short_name, query))
+
+
+def _people(query, any_term):
+    people = matching(_published_speakers(), query, any_term).order_by(
+        "-search_rank", "sort_key", "id"
+    )
+    return [_person_hit(person, query) for person in people[: GROUP_SIZE + 1]]
+
+
+def _libraries(query, any_term):
+    libraries = (
+        matching(Library.objects.published(), query, any_term)
+        .select_related("parent")
+        .order_by("-search_rank", "sort_key", "id")
+    )
+    return [_library_hit(library, query) for library in libraries[: GROUP_SIZE + 1]]
+
+
+def _library_hit(library, query):
+    if library is None:
+        return None
+    url = library.get_absolute_url() if library.is_published else ""
+    return Hit(library, highlight(str(library), query), url=url)
+
+
+def _resolution_items(query, any_term):
+    items = (
+        matching(
+            ResolutionItem.objects.filter(resolution__seminar__is_published=True), query, any_term
+        )
+        .select_related("resolution__seminar")
+        .order_by("-search_rank", "-resolution__seminar__start_date", "resolution_id", "order")
+    )
+    if _is_postgresql():
+        items = items.annotate(
+            text_headline=_headline(
+                "text", _tsquery(query, any_term), max_fragments=2, max_words=35
+            )
+        )
+    hits = []
+    for item in items[: GROUP_SIZE + 1]:
+        seminar = item.resolution.seminar
+        snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
+        url = f"{seminar.get_absolute_url()}#resolution"
+        hits.append(Hit(item, item.get_section_display(), snippet, url, {"seminar": seminar}))
+    return hits
+
+
+GROUPS = [
+    ("talks", "Доклады", _talks),
+    ("seminars", "Семинары", _seminars),
+    ("people", "Докладчики", _people),
+    ("libraries", "Библиотеки", _libraries),
+    ("resolution_items", "Пункты резолюций", _resolution_items),
+]
+
+
+def _similar_surnames(term, limit=5):
+    """Surnames of published speakers close to `term`, most similar first (typo fallback)."""
+    people = _published_speakers()
+    if _is_postgresql():
+        similarity = TrigramSimilarity(FoldedLastName("last_name"), Value(term))
+        return list(
+            people.filter(TrigramMatch(FoldedLastName("last_name"), Value(term)))
+            .annotate(similarity=similarity)
+            .order_by("-similarity", "sort_key", "id")[:limit]
+        )
+    # SQLite (the small embedded database): difflib over the surnames in Python.
+    by_surname = {}
+    for person in people.order_by("sort_key", "id"):
+        by_surname.setdefault(fold(person.last_name), []).append(person)
+    close = difflib.get_close_matches(term, list(by_surname), n=limit, cutoff=0.75)
+    return [person for surname in close for person in by_surname[surname]][:limit]
+
+
+def search(raw):
+    """Everything the search page shows for the visitor's text `raw`."""
+    query = parse(raw)
+    if not query:
+        return Results(query, [])
+    any_term = False
+    groups = [Group(key, title, finder(query, False)) for key, title, finder in GROUPS]
+    if len(query.terms) > 1 and not any(group.hits for group in groups):
+        any_term = True
+        groups = [Group(key, title, finder(query, True)) for key, title, finder in GROUPS]
+    results = Results(query, groups, any_term=any_term)
+    if not results.total:
+        _typo_fallback(results)
+    for group in results.groups:
+        group.more = len(group.hits) > GROUP_SIZE
+        del group.hits[GROUP_SIZE:]
+    return results
+
+
+def _typo_fallback(results):
+    """Nothing found: people whose surname is close to a word, and the corrected query."""
+    people, corrected = [], []
+    for term in results.query.terms:
+        similar = _similar_surnames(term)
+        people += [person for person in similar if person not in people]
+        corrected.append(similar[0].last_name if similar else term)
+    if not people:
+        return
+    group = next(group for group in results.groups if group.key == "people")
+    group.hits = [_person_hit(person, None) for person in people]
+    group.fuzzy = True
+    if corrected != results.query.terms:
+        results.suggestion = " ".join(corrected)
+
+
+def explain_talk_search(raw, **options):
+    """PostgreSQL's plan for the talk search of `raw`, as the talks list runs it.
+
+    For the benchmark, not a timed test: `explain_talk_search("маяк", analyze=True)`. Options are
+    QuerySet.explain()'s (analyze, buffers, …). Empty when `raw` has no searchable word.
+    """
+    if not parse(raw):
+        return ""
+    return filter_talks(Talk.objects.published(), raw)[:GROUP_SIZE].explain(**options)
+
+
+def uses_gin_index(raw):
+    """Whether the plan for the talk search of `raw` reads the GIN index on search_vector.
+
+    Pick a selective word: for one in most talks a sequential scan is the right plan.
+    """
+    return "talk_search_vector" in explain_talk_search(raw)
