@@ -4,7 +4,9 @@ import os
 import pytest
 from django.core.management import call_command
 
-from seminars.models import Seminar
+from libraries.models import Department, Library, Locality
+from people.models import Person
+from seminars.models import Seminar, TalkSpeaker, Topic
 from tests.browser import CHROMIUM
 from tests.browser import unavailable_reason as browser_unavailable_reason
 
@@ -38,3 +40,23 @@ def pytest_configure(config):
 def pytest_terminal_summary(terminalreporter):
     if reason := browser_unavailable_reason():
         terminalreporter.write_sep("!", f"browser tests were NOT run: {reason}", yellow=True)
+
+
+@pytest.fixture
+def synthetic_archive(db):
+    """Builds a `generate_archive` archive of the given size, replacing the one built before."""
+
+    def build(talks=2000, seed=5):
+        TalkSpeaker.objects.all().delete()
+        Seminar.objects.all().delete()
+        Person.objects.all().delete()
+        Department.objects.all().delete()
+        Library.objects.filter(parent__isnull=False).delete()
+        Library.objects.all().delete()
+        Locality.objects.all().delete()
+        Topic.objects.all().delete()
+        call_command(
+            "generate_archive", talks=talks, seed=seed, stdout=io.StringIO(), stderr=io.StringIO()
+        )
+
+    return build

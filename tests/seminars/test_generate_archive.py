@@ -10,12 +10,6 @@ from people.models import Person
 from seminars.models import Resolution, Seminar, Talk, TalkSpeaker, Topic
 
 
-def generate(talks=2000, seed=5):
-    call_command(
-        "generate_archive", talks=talks, seed=seed, stdout=io.StringIO(), stderr=io.StringIO()
-    )
-
-
 def snapshot():
     return {
         "talks": list(
@@ -29,20 +23,8 @@ def snapshot():
     }
 
 
-def clear_archive():
-    TalkSpeaker.objects.all().delete()
-    Seminar.objects.all().delete()
-    Person.objects.all().delete()
-    Department.objects.all().delete()
-    Library.objects.filter(parent__isnull=False).delete()
-    Library.objects.all().delete()
-    Locality.objects.all().delete()
-    Topic.objects.all().delete()
-
-
-@pytest.mark.django_db
-def test_sizes_follow_the_number_of_talks():
-    generate(talks=2000)
+def test_sizes_follow_the_number_of_talks(synthetic_archive):
+    synthetic_archive(talks=2000)
 
     assert Talk.objects.count() == 2000
     assert Seminar.objects.count() == 100
@@ -54,9 +36,8 @@ def test_sizes_follow_the_number_of_talks():
     assert Topic.objects.count() == 40
 
 
-@pytest.mark.django_db
-def test_archive_is_realistic_and_consistent():
-    generate(talks=2000)
+def test_archive_is_realistic_and_consistent(synthetic_archive):
+    synthetic_archive(talks=2000)
 
     several = Talk.objects.annotate(n=Count("speakers")).filter(n__gt=1).count()
     assert 0 < several < 2000
@@ -85,31 +66,26 @@ def test_archive_is_realistic_and_consistent():
             obj.full_clean()
 
 
-@pytest.mark.django_db
-def test_same_seed_same_archive():
-    generate(seed=7)
+def test_same_seed_same_archive(synthetic_archive):
+    synthetic_archive(seed=7)
     first = snapshot()
-    clear_archive()
 
-    generate(seed=7)
+    synthetic_archive(seed=7)
 
     assert snapshot() == first
 
 
-@pytest.mark.django_db
-def test_other_seed_other_archive():
-    generate(seed=7)
+def test_other_seed_other_archive(synthetic_archive):
+    synthetic_archive(seed=7)
     first = snapshot()
-    clear_archive()
 
-    generate(seed=8)
+    synthetic_archive(seed=8)
 
     assert snapshot()["talks"] != first["talks"]
 
 
-@pytest.mark.django_db
-def test_new_rows_get_fresh_ids_after_generation():
-    generate(talks=200)
+def test_new_rows_get_fresh_ids_after_generation(synthetic_archive):
+    synthetic_archive(talks=200)
 
     topic = Topic.objects.create(name="Новая тема")
     person = Person.objects.create(last_name="Новикова", first_name="Анна")
@@ -121,4 +97,4 @@ def test_new_rows_get_fresh_ids_after_generation():
 @pytest.mark.django_db
 def test_refuses_an_archive_with_data(demo_seminar):
     with pytest.raises(CommandError, match="Архив не пуст"):
-        generate(talks=100)
+        call_command("generate_archive", talks=100, stdout=io.StringIO(), stderr=io.StringIO())
