@@ -30,7 +30,8 @@ class EstimatedCountPaginator(Paginator):
             estimate = self._estimate()
             if estimate is not None and estimate > self.estimate_above:
                 return estimate
-        return self.object_list.order_by()[: self.count_limit].count()
+        # Only the keys: neither ordering nor annotations are needed to count.
+        return self.object_list.order_by().values("pk")[: self.count_limit].count()
 
     def _estimate(self):
         connection = connections[self.object_list.db]

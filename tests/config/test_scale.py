@@ -39,7 +39,7 @@ def test_every_changelist_runs_as_many_queries_with_many_rows(staff_client, synt
     many = queries_per_page(staff_client, "changelist")
 
     assert many == few
-    assert len(many) == 11
+    assert len(many) == 9
 
 
 def test_no_changelist_counts_the_whole_table(staff_client, synthetic_archive):
@@ -50,7 +50,11 @@ def test_no_changelist_counts_the_whole_table(staff_client, synthetic_archive):
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
         with CaptureQueriesContext(connection) as queries:
             staff_client.get(url)
-        counts = [q["sql"] for q in queries if "COUNT(" in q["sql"] and "LIMIT" not in q["sql"]]
+        counts = [
+            q["sql"]
+            for q in queries
+            if q["sql"].startswith("SELECT COUNT(*)") and "LIMIT" not in q["sql"]
+        ]
         assert counts == [], url
 
 
