@@ -11,6 +11,12 @@ from tests.browser import CHROMIUM
 from tests.browser import unavailable_reason as browser_unavailable_reason
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Pages are cached for anonymous visitors; tests see fresh pages unless they test the cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def demo_seminar(db):
     """The seminar of 24 November 2021, loaded by `load_demo` exactly as `make run` loads it."""

@@ -17,6 +17,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from slugify import slugify
 
+from config.cache import new_generation
 from config.text import sort_key
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
@@ -172,6 +173,8 @@ class Command(BaseCommand):
                 cursor.execute(sql)
             if connection.vendor == "postgresql":
                 cursor.execute("ANALYZE")
+        # Bulk writes send no signals: drop the cached pages here.
+        new_generation()
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"Создано докладов: {talks:,}, семинаров: {Seminar.objects.count():,}, "

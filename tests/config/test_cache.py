@@ -1,0 +1,106 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from seminars.models import Seminar
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_anonymous_visitor_gets_the_cached_page(client, demo_seminar, page_cache):
+    first, first_queries = get(client, "/")
+
+    second, second_queries = get(client, "/")
+
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+
+
+def test_saving_a_seminar_drops_the_cached_pages(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.title = "Новое название семинара"
+        demo_seminar.save()
+    response, queries = get(client, "/")
+
+    assert queries > 0
+    assert "Новое название семинара" in response.content.decode()
+
+
+def test_deleting_a_seminar_drops_the_cached_pages(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Seminar.objects.get().delete()
+    response, _ = get(client, "/")
+
+    assert "Семинаров пока нет." in response.content.decode()
+
+
+def test_a_change_that_is_rolled_back_keeps_the_cache(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        demo_seminar.save()
+    _, queries = get(client, "/")
+
+    assert queries == 0
+
+
+def test_logged_in_staff_always_get_a_fresh_page(staff_client, demo_seminar, page_cache):
+    get(staff_client, "/")
+
+    _, queries = get(staff_client, "/")
+
+    assert queries > 0
+
+
+def cached_pages():
+    return [key for key in cache._cache if "cache_page" in key]  # local memory's own dict
+
+
+def test_admin_pages_are_never_cached(client, db, page_cache):
+    client.get("/admin/login/")
+    client.get("/admin/login/")
+
+    assert cached_pages() == []
+
+
+def test_public_pages_are_cached_once_per_address(client, demo_seminar, page_cache):
+    client.get("/")
+    client.get("/")
+    client.get("/?page=2")
+
+    assert len(cached_pages()) == 2
+
+
+def test_page_cache_off(client, demo_seminar, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    get(client, "/")
+
+    _, queries = get(client, "/")
+
+    assert queries > 0
