@@ -10,12 +10,15 @@ per process: the worker that saved the change drops its pages at once, the other
 `PAGE_CACHE_SECONDS`.
 """
 
+import hashlib
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils.cache import get_cache_key, learn_cache_key
+from django.utils.functional import cached_property
 
 GENERATION_KEY = "archive-generation"
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
@@ -27,6 +30,36 @@ def generation():
 
 def new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def remember(key, compute):
+    """`compute()`, kept until the archive next changes: for counts over the whole archive.
+
+    Home statistics and facet counts aggregate every talk; they are exact, and computed once per
+    archive generation instead of once per visitor.
+    """
+    seconds = settings.AGGREGATE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    full_key = f"data:{generation()}:{digest}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose total is remembered per archive generation under `count_key`."""
+
+    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return remember(("count", self.count_key), self.object_list.count)
 
 
 def archive_changed(sender, **kwargs):

@@ -130,6 +130,8 @@ else:
 # Whole pages for anonymous visitors (config/cache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
 PAGE_CACHE_EXCLUDE = ("/admin/", "/_nested_admin/")
+# Counts over the whole archive (home statistics, facets), kept until the archive changes.
+AGGREGATE_CACHE_SECONDS = int(os.environ.get("AGGREGATE_CACHE_SECONDS", 24 * 60 * 60))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from config.cache import remember
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.views import (
@@ -79,7 +80,7 @@ def library_detail(request, slug):
         "draft": not library.is_published,
         "branches": library.branches.published().select_related("locality"),
         "departments": library.departments.all(),
-        "talk_count": talks.count(),
+        "talk_count": remember(("library talks", library.pk), talks.count),
         "talks": talks[:DETAIL_ROWS],
         "seminars": seminars[:DETAIL_ROWS],
     }
@@ -126,8 +127,11 @@ def region_detail(request, slug):
     talks = talks_where(TalkSpeaker.objects.filter(library__region=region))
     seminars = (
         Seminar.objects.published()
-        .filter(Q(organizer__region=region) | Q(regions=region))
-        .distinct()
+        # A subquery, not a join: no DISTINCT over every seminar of the archive.
+        .filter(
+            Q(organizer__region=region)
+            | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
+        )
         .select_related(*SEMINAR_LIST_RELATED)
     )
     libraries = (
@@ -142,7 +146,7 @@ def region_detail(request, slug):
         "library_count": libraries.count(),
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
-        "talk_count": talks.count(),
+        "talk_count": remember(("region talks", region.pk), talks.count),
         "talks": talks[:DETAIL_ROWS],
         "seminars": seminars[:DETAIL_ROWS],
         "libraries": libraries[:LIBRARIES_PER_PAGE],

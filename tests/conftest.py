@@ -13,8 +13,9 @@ from tests.browser import unavailable_reason as browser_unavailable_reason
 
 @pytest.fixture(autouse=True)
 def no_page_cache(settings):
-    """Pages are cached for anonymous visitors; tests see fresh pages unless they test the cache."""
+    """Pages and aggregates are cached; tests see fresh ones unless they test the cache."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.AGGREGATE_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from config.cache import RememberedCountPaginator, new_generation, remember
 from seminars.models import Seminar
 
 
@@ -104,3 +105,50 @@ def test_page_cache_off(client, demo_seminar, settings):
     _, queries = get(client, "/")
 
     assert queries > 0
+
+
+@pytest.fixture
+def aggregate_cache(settings):
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_remembered_value_is_computed_once_per_archive_generation(aggregate_cache):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"talks": 1_000_000}
+
+    first = remember(("home",), compute)
+    second = remember(("home",), compute)
+    new_generation()
+    third = remember(("home",), compute)
+
+    assert first == second == third == {"talks": 1_000_000}
+    assert len(calls) == 2
+
+
+def test_remembered_count_skips_the_count_query(demo_seminar, aggregate_cache):
+    first = RememberedCountPaginator(Seminar.objects.all(), 10, count_key="all").count
+
+    with CaptureQueriesContext(connection) as queries:
+        count = RememberedCountPaginator(Seminar.objects.all(), 10, count_key="all").count
+
+    assert count == first == 1
+    assert len(queries) == 0
+
+
+def test_saving_a_talk_refreshes_the_remembered_counts(
+    demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    talks = demo_seminar.talks.all()
+    before = RememberedCountPaginator(talks, 10, count_key="demo talks").count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        talks.last().delete()
+    after = RememberedCountPaginator(talks, 10, count_key="demo talks").count
+
+    assert after == before - 1
