@@ -11,6 +11,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
+from config.cache import RememberedCountPaginator
+
 
 class EstimatedCountPaginator(Paginator):
     """A paginator that never counts more rows than it can afford.
@@ -45,6 +47,24 @@ class EstimatedCountPaginator(Paginator):
             row = cursor.fetchone()
         # -1 means never analysed: no estimate yet.
         return row[0] if row and row[0] >= 0 else None
+
+
+class KeysFirstPaginator(RememberedCountPaginator):
+    """Deep pages read only keys while skipping rows, then fetch the page's rows by key.
+
+    OFFSET still walks every skipped row, but through a covering index (talk_page_keys) instead of
+    whole rows with their abstracts.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
 class LargeTableAdmin:

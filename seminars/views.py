@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from config.cache import RememberedCountPaginator, remember
-from config.scale import count_of
+from config.scale import KeysFirstPaginator, count_of
 from libraries.models import Region
 
 from . import statistics
@@ -275,9 +275,7 @@ def talk_list(request):
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
     talks = talks.select_related("seminar").prefetch_related(speakers_prefetch())
-    paginator = RememberedCountPaginator(
-        talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request))
-    )
+    paginator = KeysFirstPaginator(talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request)))
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": talk_list_title(filterset) if valid else "Доклады",

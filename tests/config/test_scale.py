@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.scale import EstimatedCountPaginator
+from config.scale import EstimatedCountPaginator, KeysFirstPaginator
 from seminars.models import Seminar, Talk
 
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
@@ -92,3 +92,14 @@ def test_large_unfiltered_table_uses_the_planner_estimate(synthetic_archive):
 
     assert count == 200
     assert [q["sql"] for q in queries if "COUNT(" in q["sql"]] == []
+
+
+def test_keys_first_pages_hold_the_same_rows_in_the_same_order(synthetic_archive):
+    synthetic_archive(talks=200)
+    talks = Talk.objects.order_by("-seminar__start_date", "seminar_id", "order")
+
+    paginator = KeysFirstPaginator(talks, 20, count_key="test talks")
+
+    assert paginator.count == 200
+    assert [talk.pk for talk in paginator.page(7)] == [talk.pk for talk in talks[120:140]]
+    assert [talk.pk for talk in paginator.page(10)] == [talk.pk for talk in talks[180:200]]
