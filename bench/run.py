@@ -24,12 +24,14 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts" / "bench"
 SIZES = {"smoke": 2_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 FLOOR = ("floor", "/_bench/floor/")
 TALK_TABLES = {"seminars_talk"}
+ADMIN_APPS = {"libraries", "people", "seminars"}
 SEED = 1
 TEXT = "чтения"
 YEARS = (2010, 2020)
@@ -96,6 +98,7 @@ def main():
                 }
         results[label] = result
         (ARTIFACTS / f"{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+        result["admin"] = inspected.get("admin", [])
         print(size_table(label, result, args), flush=True)
     if len(results) > 1:
         print(growth_table(results), flush=True)
@@ -274,6 +277,12 @@ def size_table(label, result, args):
         )
     lines.append("")
     lines.append("Pages: " + "; ".join(f"{name} `{path}`" for name, path in result["pages"]))
+    if result.get("admin"):
+        lines += ["", "Admin, one request each as a superuser (warm):", "", "| page | ms | KB |"]
+        lines.append("| --- | ---: | ---: |")
+        for row in result["admin"]:
+            status = "" if row["status"] == 200 else f" (HTTP {row['status']})"
+            lines.append(f"| {row['page']}{status} | {row['ms']:.0f} | {row['bytes'] / 1024:.0f} |")
     return "\n".join(lines) + "\n"
 
 
@@ -354,13 +363,13 @@ def inspect():
             "talks by region+years+text",
             url(
                 "seminars:talk_list",
-                query=f"{region_query}&year_from={YEARS[0]}&year_to={YEARS[1]}&q={TEXT}",
+                query=f"{region_query}&year_from={YEARS[0]}&year_to={YEARS[1]}&q={quote(TEXT)}",
             ),
         ),
         ("speaker", absolute(speaker.person if speaker else None)),
         ("library with branches", absolute(library)),
         ("region", absolute(region)),
-        ("search", url("seminars:search", query=f"?q={TEXT}")),
+        ("search", url("seminars:search", query=f"?q={quote(TEXT)}")),
     ]
     pages = [(name, path) for name, path in pages if path]
     client = Client()
@@ -378,7 +387,45 @@ def inspect():
             "cold_talk_seq_scans": sum(table in TALK_TABLES for scans in cold for table in scans),
             "cold_ms": cold.elapsed_ms,
         }
-    print(json.dumps({"pages": pages, "explain": explain}))
+    print(json.dumps({"pages": pages, "explain": explain, "admin": admin_timings(Client, seminar)}))
+
+
+def admin_timings(client_class, seminar):
+    """Every archive changelist and one change form each, as a superuser (second request)."""
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    client = client_class()
+    client.force_login(user)
+    rows = []
+    for model in admin.site._registry:
+        opts = model._meta
+        if opts.app_label not in ADMIN_APPS:
+            continue
+        obj = seminar if model is type(seminar) else model.objects.order_by("-pk").first()
+        prefix = f"admin:{opts.app_label}_{opts.model_name}"
+        for view, path in (
+            ("changelist", reverse(f"{prefix}_changelist")),
+            ("change form", reverse(f"{prefix}_change", args=[obj.pk]) if obj else None),
+        ):
+            if path is None:
+                continue
+            client.get(path, secure=True)
+            started = time.monotonic()
+            response = client.get(path, secure=True)
+            rows.append(
+                {
+                    "page": f"{opts.verbose_name_plural}: {view}",
+                    "status": response.status_code,
+                    "ms": (time.monotonic() - started) * 1000,
+                    "bytes": len(response.content),
+                }
+            )
+    return rows
 
 
 class Explained(list):
