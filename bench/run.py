@@ -103,11 +103,12 @@ def main():
     if len(results) > 1:
         print(growth_table(results), flush=True)
     shutil.rmtree(static_root, ignore_errors=True)
+    # On a small table a sequential scan is the planner's right choice; from 100k talks it is a bug.
     seq_scans = [
         f"{label}: {name}"
         for label, r in results.items()
         for name, e in r["explain"].items()
-        if e["talk_seq_scans"]
+        if r["talks"] >= 100_000 and e["talk_seq_scans"]
     ]
     if seq_scans:
         failures.append(f"sequential scans over the talks table: {', '.join(seq_scans)}")
