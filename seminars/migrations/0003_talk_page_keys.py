@@ -21,6 +21,6 @@ def run(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("seminars", "0001_initial")]
+    dependencies = [("seminars", "0002_seminar_published_at")]
 
     operations = [migrations.RunPython(run(CREATE), run(DROP), elidable=False)]
