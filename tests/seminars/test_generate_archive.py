@@ -98,3 +98,10 @@ def test_new_rows_get_fresh_ids_after_generation(synthetic_archive):
 def test_refuses_an_archive_with_data(demo_seminar):
     with pytest.raises(CommandError, match="Архив не пуст"):
         call_command("generate_archive", talks=100, stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_published_seminars_have_a_publication_date(synthetic_archive):
+    synthetic_archive(talks=400)
+
+    assert not Seminar.objects.filter(is_published=True, published_at__isnull=True).exists()
+    assert not Seminar.objects.filter(is_published=False, published_at__isnull=False).exists()

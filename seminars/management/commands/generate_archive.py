@@ -406,6 +406,8 @@ class Command(BaseCommand):
                 "updated_at": created,
             }
         )
+        row = batch[Seminar][-1]
+        row["published_at"] = created if row["is_published"] else None
         other_regions = rng.sample(self.regions, rng.choice([0, 0, 1, 2, 5]))
         for region_id in dict.fromkeys([region, *other_regions]):
             batch[Seminar.regions.through].append({"seminar_id": seminar, "region_id": region_id})
