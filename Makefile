@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check
+.PHONY: install run test lint check bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,9 @@ lint: install
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Load test against archives of 10k, 100k and 1M talks in PostgreSQL (docs/performance.md).
+# BENCH_ARGS="--sizes 10k,100k" skips the million; "--smoke" is the one-minute CI pass.
+bench: install
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,7 +1,10 @@
+import os
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
 from django.urls import include, path
 
 from config.sitemaps import SITEMAPS, robots_txt
@@ -24,3 +27,11 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+if os.environ.get("BENCH_FLOOR") == "1":
+    # The benchmark's floor (bench/run.py): Django and our middleware, no database, no template.
+    def bench_floor(request):
+        return HttpResponse("<!doctype html><title>floor</title><p>ok</p>")
+
+    urlpatterns.append(path("_bench/floor/", bench_floor))

@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 
 from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
+from config.scale import LargeTableAdmin
 
 from .models import Department, Library, Locality, Region
 
 
 @admin.register(Region)
-class RegionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "federal_district", "code"]
     list_filter = ["federal_district", "kind"]
     search_fields = ["sort_key", "code"]
@@ -16,7 +17,7 @@ class RegionAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Locality)
-class LocalityAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class LocalityAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region__federal_district"]
     list_select_related = ["region"]
@@ -56,7 +57,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
+class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
     list_filter = ["is_published", "region__federal_district", "region"]
@@ -89,7 +90,7 @@ class LibraryAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DepartmentAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library__parent"]

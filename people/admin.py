@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count
 
 from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
+from config.scale import LargeTableAdmin, count_of
 from seminars.models import TalkSpeaker
 
 from .models import Person
@@ -40,7 +40,7 @@ class SpeakerRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
+class PersonAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]
@@ -56,14 +56,13 @@ class PersonAdmin(FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Aggregation drops Meta.ordering; autocomplete pages need a stable order.
-        queryset = super().get_queryset(request).annotate(talk_count=Count("speaker_roles"))
-        return queryset.order_by(*Person._meta.ordering)
+        return super().get_queryset(request).annotate(talk_count=count_of(TalkSpeaker, "person"))
 
     @admin.display(description="ФИО", ordering="sort_key")
     def full_name(self, person):
         return person.full_name
 
-    @admin.display(description="докладов", ordering="talk_count")
+    # Not sortable: sorting by it would count the talks of every person in the archive.
+    @admin.display(description="докладов")
     def talk_count(self, person):
         return person.talk_count

@@ -2,10 +2,10 @@ from functools import partial
 
 import nested_admin
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import path
 
 from config.admin_search import FoldedSearchMixin
+from config.scale import LargeTableAdmin, count_of
 
 from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
@@ -70,7 +70,7 @@ class SeminarLinkInline(nested_admin.NestedTabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class SeminarAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = [
         "title",
         "start_date",
@@ -103,15 +103,14 @@ class SeminarAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # Aggregation drops Meta.ordering; autocomplete pages need a stable order.
-        queryset = super().get_queryset(request).annotate(talk_count=Count("talks"))
-        return queryset.order_by(*Seminar._meta.ordering)
+        return super().get_queryset(request).annotate(talk_count=count_of(Talk, "seminar"))
 
     def get_readonly_fields(self, request, obj=None):
         # A published address is cited in letters and reports: it must not change.
         return ["slug"] if obj is not None and obj.is_published else []
 
-    @admin.display(description="докладов", ordering="talk_count")
+    # Not sortable: sorting by it would count the talks of every seminar in the archive.
+    @admin.display(description="докладов")
     def talk_count(self, seminar):
         return seminar.talk_count
 
@@ -121,17 +120,19 @@ class SeminarAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class TalkAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
     list_filter = ["seminar__kind", "seminar__format"]
+    # Meta.ordering sorts by the seminar's date through a join over every talk; this uses an index.
+    ordering = ["-seminar_id", "order"]
     search_fields = ["title", "speakers__person__sort_key", "seminar__title"]
     autocomplete_fields = ["seminar", "topics"]
     inlines = [TalkSpeakerInline]
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class ResolutionAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
@@ -140,7 +141,7 @@ class ResolutionAdmin(FoldedSearchMixin, nested_admin.NestedModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class TopicAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["sort_key"]
     readonly_fields = ["slug"]

@@ -1,7 +1,6 @@
 import csv
 import json
 
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -13,6 +12,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from config.cache import RememberedCountPaginator, remember
+from config.scale import KeysFirstPaginator, count_of
 from libraries.models import Region
 
 from . import search as engine
@@ -50,9 +51,8 @@ def visible_seminars(request):
     return Seminar.objects.published()
 
 
-def home(request):
-    today = timezone.localdate()
-    seminars = Seminar.objects.published().select_related(*SEMINAR_LIST_RELATED)
+def archive_statistics():
+    """The home page's figures: each counts the whole archive, so they are remembered."""
     talks = Talk.objects.published()
     speaker_roles = TalkSpeaker.objects.filter(talk__seminar__is_published=True)
     top_regions = (
@@ -66,20 +66,28 @@ def home(request):
         .filter(talk_count__gt=0)
         .order_by("-talk_count", "sort_key")[:8]
     )
+    return {
+        "seminar_count": Seminar.objects.published().count(),
+        "talk_count": talks.count(),
+        "speaker_count": speaker_roles.values("person").distinct().count(),
+        "library_count": speaker_roles.values("library").distinct().count(),
+        "region_count": speaker_roles.values("library__region").distinct().count(),
+        "top_regions": list(top_regions),
+    }
+
+
+def home(request):
+    today = timezone.localdate()
+    seminars = Seminar.objects.published().select_related(*SEMINAR_LIST_RELATED)
     context = {
         "page_title": "Архив семинаров для библиотекарей",
         "page_description": (
             "Методическая копилка: семинары, конференции и вебинары для библиотекарей — "
             "доклады, докладчики, библиотеки и регионы, резолюции."
         ),
-        "seminar_count": seminars.count(),
-        "talk_count": talks.count(),
-        "speaker_count": speaker_roles.values("person").distinct().count(),
-        "library_count": speaker_roles.values("library").distinct().count(),
-        "region_count": speaker_roles.values("library__region").distinct().count(),
         "latest": seminars.filter(start_date__lte=today)[:5],
         "upcoming": seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5],
-        "top_regions": top_regions,
+        **remember("home", archive_statistics),
     }
     return render(request, "home.html", context)
 
@@ -89,10 +97,13 @@ def seminar_list(request):
     seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
     seminars = (
         seminars.select_related(*SEMINAR_LIST_RELATED)
-        .annotate(talk_count=Count("talks"))
+        .annotate(talk_count=count_of(Talk, "seminar"))
         .order_by("-start_date", "-id")
     )
-    page = Paginator(seminars, SEMINARS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = RememberedCountPaginator(
+        seminars, SEMINARS_PER_PAGE, count_key=("seminars", filter_key(request))
+    )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": "Семинары",
         "page_description": "Семинары, конференции и вебинары методического отдела по годам.",
@@ -265,7 +276,8 @@ def talk_list(request):
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
     talks = talks.select_related("seminar").prefetch_related(speakers_prefetch())
-    page = Paginator(talks, TALKS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = KeysFirstPaginator(talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request)))
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": talk_list_title(filterset) if valid else "Доклады",
         "page_description": "Доклады семинаров по регионам, библиотекам, докладчикам и темам.",
@@ -400,7 +412,7 @@ def talk_list_title(filterset):
 
 def facet_options(request, filterset):
     """Facet options with counts; checked options stay visible even when they give nothing."""
-    facets = filterset.facets()
+    facets = remember(("talk facets", filter_key(request)), filterset.facets)
     for name, options in facets.items():
         chosen = set(request.GET.getlist(name))
         present = {str(option["value"]) for option in options}
@@ -414,6 +426,13 @@ def facet_options(request, filterset):
                 if region.slug not in present
             )
     return facets
+
+
+def filter_key(request):
+    """The filter part of a list's address, the same whatever the order of its parameters."""
+    return sorted(
+        (name, value) for name, value in request.GET.lists() if name not in ("page", "sort")
+    )
 
 
 def loosen_hints(request, filterset):

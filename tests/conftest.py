@@ -4,9 +4,18 @@ import os
 import pytest
 from django.core.management import call_command
 
-from seminars.models import Seminar
+from libraries.models import Department, Library, Locality
+from people.models import Person
+from seminars.models import Seminar, TalkSpeaker, Topic
 from tests.browser import CHROMIUM
 from tests.browser import unavailable_reason as browser_unavailable_reason
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """Pages and aggregates are cached; tests see fresh ones unless they test the cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.AGGREGATE_CACHE_SECONDS = 0
 
 
 @pytest.fixture
@@ -45,3 +54,23 @@ def pytest_runtest_setup(item):
 
     if item.get_closest_marker("postgresql") and connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only")
+
+
+@pytest.fixture
+def synthetic_archive(db):
+    """Builds a `generate_archive` archive of the given size, replacing the one built before."""
+
+    def build(talks=2000, seed=5):
+        TalkSpeaker.objects.all().delete()
+        Seminar.objects.all().delete()
+        Person.objects.all().delete()
+        Department.objects.all().delete()
+        Library.objects.filter(parent__isnull=False).delete()
+        Library.objects.all().delete()
+        Locality.objects.all().delete()
+        Topic.objects.all().delete()
+        call_command(
+            "generate_archive", talks=talks, seed=seed, stdout=io.StringIO(), stderr=io.StringIO()
+        )
+
+    return build

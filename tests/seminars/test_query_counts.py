@@ -52,7 +52,7 @@ def test_resolution_print(client, db, rows):
 def test_talk_list(client, db, rows):
     factories.talks(rows)
 
-    assert queries(client, "/talks/") == 9
+    assert queries(client, "/talks/") == 10
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -74,7 +74,7 @@ def test_talk_list_with_every_filter(client, db, rows):
         "sort": "title",
     }
 
-    assert queries(client, "/talks/", params) == 17
+    assert queries(client, "/talks/", params) == 18
 
 
 @pytest.mark.parametrize("rows", [1, 50])

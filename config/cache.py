@@ -1,0 +1,105 @@
+"""Whole-page caching for anonymous visitors, dropped whenever staff change the archive.
+
+Every cached page key carries the archive's *generation*, a token kept in the cache itself. Any
+save or delete of a library, person or seminar record (signals connected in `SeminarsConfig.ready`)
+replaces the token once the transaction commits, so every page rendered before the change is
+simply never read again and expires on its own.
+
+With Redis (`REDIS_URL`) the token is shared by all workers. The default local-memory cache is
+per process: the worker that saved the change drops its pages at once, the others within
+`PAGE_CACHE_SECONDS`.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.utils.cache import get_cache_key, learn_cache_key
+from django.utils.functional import cached_property
+
+GENERATION_KEY = "archive-generation"
+ARCHIVE_APPS = {"libraries", "people", "seminars"}
+
+
+def generation():
+    return cache.get(GENERATION_KEY) or "0"
+
+
+def new_generation():
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def remember(key, compute):
+    """`compute()`, kept until the archive next changes: for counts over the whole archive.
+
+    Home statistics and facet counts aggregate every talk; they are exact, and computed once per
+    archive generation instead of once per visitor.
+    """
+    seconds = settings.AGGREGATE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    full_key = f"data:{generation()}:{digest}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, seconds)
+    return value
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator whose total is remembered per archive generation under `count_key`."""
+
+    def __init__(self, object_list, per_page, *, count_key, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return remember(("count", self.count_key), self.object_list.count)
+
+
+def archive_changed(sender, **kwargs):
+    if sender._meta.app_label in ARCHIVE_APPS:
+        transaction.on_commit(new_generation)
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves GET pages to visitors without a session from the cache; never caches private pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not self.cacheable(request):
+            return self.get_response(request)
+        prefix = f"page:{generation()}"
+        key = get_cache_key(request, prefix, "GET", cache=cache)
+        if key is not None and (response := cache.get(key)) is not None:
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and self.storable(response):
+            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
+            cache.set(key, response, seconds)
+        return response
+
+    def cacheable(self, request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDE)
+        )
+
+    def storable(self, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )

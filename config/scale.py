@@ -1,0 +1,92 @@
+"""Keeping the admin fast with a national archive: a million talks, hundreds of thousands of people.
+
+Two costs grow with the tables: counting rows for the paginator, and annotating each row with a
+count of its children through JOIN + GROUP BY over the whole table. Both are bounded here.
+"""
+
+from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+
+from config.cache import RememberedCountPaginator
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator that never counts more rows than it can afford.
+
+    Unfiltered lists on PostgreSQL take the planner's estimate (`pg_class.reltuples`, kept fresh by
+    autovacuum) once the table is large; filtered lists count at most `count_limit` rows, so the
+    first `count_limit / per_page` pages stay reachable and a narrower filter reaches the rest.
+    """
+
+    estimate_above = 50_000
+    count_limit = 100_000
+
+    @cached_property
+    def count(self):
+        query = self.object_list.query
+        if not query.where and not query.distinct and not query.combinator:
+            estimate = self._estimate()
+            if estimate is not None and estimate > self.estimate_above:
+                return estimate
+        # Only the keys: neither ordering nor annotations are needed to count.
+        return self.object_list.order_by().values("pk")[: self.count_limit].count()
+
+    def _estimate(self):
+        connection = connections[self.object_list.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [self.object_list.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        # -1 means never analysed: no estimate yet.
+        return row[0] if row and row[0] >= 0 else None
+
+
+class KeysFirstPaginator(RememberedCountPaginator):
+    """Deep pages read only keys while skipping rows, then fetch the page's rows by key.
+
+    OFFSET still walks every skipped row, but through a covering index (talk_page_keys) instead of
+    whole rows with their abstracts.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+
+class LargeTableAdmin:
+    """Mixin for every ModelAdmin of the archive: no unbounded COUNT(*) on a changelist."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # Facet counts would count every filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
+
+
+def count_of(model, field):
+    """The number of `model` rows whose `field` points to the outer row.
+
+    A correlated subquery runs only for the rows on the page; `Count()` in `annotate()` would join
+    and group the whole child table first.
+    """
+    children = (
+        model._default_manager.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(children, output_field=IntegerField()), 0)

@@ -1,0 +1,154 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.cache import RememberedCountPaginator, new_generation, remember
+from seminars.models import Seminar
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def test_anonymous_visitor_gets_the_cached_page(client, demo_seminar, page_cache):
+    first, first_queries = get(client, "/")
+
+    second, second_queries = get(client, "/")
+
+    assert first_queries > 0
+    assert second_queries == 0
+    assert second.content == first.content
+
+
+def test_saving_a_seminar_drops_the_cached_pages(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.title = "Новое название семинара"
+        demo_seminar.save()
+    response, queries = get(client, "/")
+
+    assert queries > 0
+    assert "Новое название семинара" in response.content.decode()
+
+
+def test_deleting_a_seminar_drops_the_cached_pages(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Seminar.objects.get().delete()
+    response, _ = get(client, "/")
+
+    assert "Семинаров пока нет." in response.content.decode()
+
+
+def test_a_change_that_is_rolled_back_keeps_the_cache(
+    client, demo_seminar, page_cache, django_capture_on_commit_callbacks
+):
+    get(client, "/")
+
+    with django_capture_on_commit_callbacks(execute=False):
+        demo_seminar.save()
+    _, queries = get(client, "/")
+
+    assert queries == 0
+
+
+def test_logged_in_staff_always_get_a_fresh_page(staff_client, demo_seminar, page_cache):
+    get(staff_client, "/")
+
+    _, queries = get(staff_client, "/")
+
+    assert queries > 0
+
+
+def cached_pages():
+    return [key for key in cache._cache if "cache_page" in key]  # local memory's own dict
+
+
+def test_admin_pages_are_never_cached(client, db, page_cache):
+    client.get("/admin/login/")
+    client.get("/admin/login/")
+
+    assert cached_pages() == []
+
+
+def test_public_pages_are_cached_once_per_address(client, demo_seminar, page_cache):
+    client.get("/")
+    client.get("/")
+    client.get("/?page=2")
+
+    assert len(cached_pages()) == 2
+
+
+def test_page_cache_off(client, demo_seminar, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    get(client, "/")
+
+    _, queries = get(client, "/")
+
+    assert queries > 0
+
+
+@pytest.fixture
+def aggregate_cache(settings):
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_remembered_value_is_computed_once_per_archive_generation(aggregate_cache):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"talks": 1_000_000}
+
+    first = remember(("home",), compute)
+    second = remember(("home",), compute)
+    new_generation()
+    third = remember(("home",), compute)
+
+    assert first == second == third == {"talks": 1_000_000}
+    assert len(calls) == 2
+
+
+def test_remembered_count_skips_the_count_query(demo_seminar, aggregate_cache):
+    first = RememberedCountPaginator(Seminar.objects.all(), 10, count_key="all").count
+
+    with CaptureQueriesContext(connection) as queries:
+        count = RememberedCountPaginator(Seminar.objects.all(), 10, count_key="all").count
+
+    assert count == first == 1
+    assert len(queries) == 0
+
+
+def test_saving_a_talk_refreshes_the_remembered_counts(
+    demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    talks = demo_seminar.talks.all()
+    before = RememberedCountPaginator(talks, 10, count_key="demo talks").count
+
+    with django_capture_on_commit_callbacks(execute=True):
+        talks.last().delete()
+    after = RememberedCountPaginator(talks, 10, count_key="demo talks").count
+
+    assert after == before - 1
