@@ -21,6 +21,6 @@ def run(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("seminars", "0002_seminar_published_at")]
+    dependencies = [("seminars", "0004_search_triggers")]
 
     operations = [migrations.RunPython(run(CREATE), run(DROP), elidable=False)]
