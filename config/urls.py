@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from config.sitemaps import SITEMAPS, robots_txt
+from config.health import healthz
 
 admin.site.site_header = "Методическая копилка — администрирование"
 admin.site.site_title = "Методическая копилка"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("_nested_admin/", include("nested_admin.urls")),
     path("admin/", admin.site.urls),
     path("lowvision/", include("lowvision.urls")),
+    path("healthz", healthz, name="healthz"),
     path("", include("seminars.urls")),
     path("", include("libraries.urls")),
     path("", include("people.urls")),
