@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench
+.PHONY: install run test lint check bench serve
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,9 @@ check: install
 bench: install
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
+# Production settings: DEBUG off, so SECRET_KEY and ALLOWED_HOSTS must be in the environment
+# (docs/deployment.md).
+serve: install
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py
