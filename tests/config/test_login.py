@@ -1,0 +1,105 @@
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+PASSWORD = "Kamchatka-seminar-2021"
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
+
+
+def log_in(client, password, ip="10.0.0.1", username="editor"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=ip,
+    )
+
+
+def test_fifth_failure_locks_that_username_from_that_ip(client, editor):
+    for _ in range(4):
+        assert log_in(client, "wrong").status_code == 200  # the form again, with an error
+
+    response = log_in(client, "wrong")
+
+    assert response.status_code == 429
+    assert "Вход временно закрыт" in response.content.decode()
+    # Even the right password is refused while locked.
+    assert log_in(client, PASSWORD).status_code == 429
+
+
+def test_lockout_leaves_colleagues_on_the_same_ip_alone(client, editor, django_user_model):
+    django_user_model.objects.create_user("colleague", password=PASSWORD, is_staff=True)
+    for _ in range(5):
+        log_in(client, "wrong")
+
+    response = log_in(client, PASSWORD, username="colleague")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_lockout_ends_after_the_cool_off(client, editor):
+    for _ in range(5):
+        log_in(client, "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+
+    response = log_in(client, PASSWORD)
+
+    assert response.status_code == 302
+
+
+def test_the_proxy_passes_the_client_address(client, editor):
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_REAL_IP="203.0.113.7",
+        )
+
+    assert list(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [
+        ("203.0.113.7", 5)
+    ]
+
+
+def test_a_client_cannot_choose_its_address(client, editor):
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": "editor", "password": "wrong"},
+            REMOTE_ADDR="198.51.100.2",
+            HTTP_X_REAL_IP="203.0.113.7",
+        )
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.2"]
+
+
+@pytest.mark.parametrize("password", ["short1", "1234567890123", "password123", "editor-editor"])
+def test_weak_passwords_are_refused(password, django_user_model):
+    user = django_user_model(username="editor-editor")
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user)
+
+
+def test_sessions_expire(client, editor):
+    assert log_in(client, PASSWORD).status_code == 302
+    session = Session.objects.get()
+    lifetime = session.expire_date - timezone.now()
+    assert datetime.timedelta(hours=7, minutes=59) < lifetime <= datetime.timedelta(hours=8)
+    assert client.cookies["sessionid"]["max-age"] == ""  # gone when the browser closes
+    assert client.get("/admin/").status_code == 200
+
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/login/?next=/admin/"
