@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_filters",
     "nested_admin",
     "axes",
+    "simple_history",
     "libraries",
     "people",
     "seminars",
@@ -80,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lowvision.middleware.vary_on_cookie",
     "axes.middleware.AxesMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

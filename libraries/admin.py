@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from config.admin import ArchiveAdmin
 from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 from config.scale import LargeTableAdmin
@@ -9,7 +10,7 @@ from .models import Department, Library, Locality, Region
 
 
 @admin.register(Region)
-class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
+class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
     list_display = ["name", "kind", "federal_district", "code"]
     list_filter = ["federal_district", "kind"]
     search_fields = ["sort_key", "code"]
@@ -17,7 +18,7 @@ class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Locality)
-class LocalityAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
+class LocalityAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region__federal_district"]
     list_select_related = ["region"]
@@ -57,7 +58,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
+class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, ArchiveAdmin):
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
     list_filter = ["is_published", "region__federal_district", "region"]
@@ -90,7 +91,7 @@ class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, adm
 
 
 @admin.register(Department)
-class DepartmentAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
+class DepartmentAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library__parent"]

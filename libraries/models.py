@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from config.text import sort_key, unique_slug
 
@@ -37,6 +38,8 @@ class Region(models.Model):
         "код субъекта", max_length=2, unique=True, help_text="Двузначный код региона: 41, 65, 77…"
     )
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "регион"
@@ -77,6 +80,8 @@ class Locality(models.Model):
     kind = models.CharField("вид", max_length=20, choices=Kind, default=Kind.CITY)
     slug = models.SlugField("адрес страницы", max_length=160, unique=True)
     sort_key = models.CharField(max_length=150, editable=False, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "населённый пункт или район"
@@ -167,6 +172,9 @@ class Library(models.Model):
 
     objects = LibraryQuerySet.as_manager()
 
+    # The search column is filled by database triggers: not part of a version.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
+
     class Meta:
         verbose_name = "библиотека"
         verbose_name_plural = "библиотеки"
@@ -222,6 +230,8 @@ class Department(models.Model):
     )
     kind = models.CharField("вид", max_length=20, choices=Kind, default=Kind.DEPARTMENT)
     sort_key = models.CharField(max_length=200, editable=False, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "отдел"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.admin import ArchiveAdmin
 from config.admin_search import FoldedSearchMixin
 from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 from config.scale import LargeTableAdmin, count_of
@@ -40,7 +41,7 @@ class SpeakerRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, admin.ModelAdmin):
+class PersonAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, ArchiveAdmin):
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]

@@ -2,6 +2,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from config.text import fold, sort_key, unique_slug
 
@@ -72,6 +73,9 @@ class Person(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
+
+    # The search column is filled by database triggers: not part of a version.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = "человек"

@@ -4,6 +4,7 @@ import nested_admin
 from django.contrib import admin
 from django.urls import path
 
+from config.admin import ArchiveAdmin, ArchiveNestedAdmin
 from config.admin_search import FoldedSearchMixin
 from config.scale import LargeTableAdmin, count_of
 
@@ -26,7 +27,39 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TalkSpeakerInline(nested_admin.NestedTabularInline):
+class PublishedSeminarGuard:
+    """Deleting a published seminar, or a part of one, needs `delete_published_seminar`."""
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        seminar = _seminar_of(obj)
+        return (
+            seminar is None
+            or not seminar.is_published
+            or request.user.has_perm("seminars.delete_published_seminar")
+        )
+
+
+class PublishedSeminarAdminGuard(PublishedSeminarGuard):
+    def get_deleted_objects(self, objs, request):
+        # The bulk "delete selected" action asks here, not has_delete_permission(obj).
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not request.user.has_perm("seminars.delete_published_seminar") and any(
+            _seminar_of(obj).is_published for obj in objs
+        ):
+            perms_needed.add("опубликованные семинары")
+        return deleted, counts, perms_needed, protected
+
+
+def _seminar_of(obj):
+    # Inlines are asked about the parent object: a seminar, talk or resolution.
+    if obj is None or isinstance(obj, Seminar):
+        return obj
+    return obj.seminar
+
+
+class TalkSpeakerInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = TalkSpeaker
     fields = ["order", "person", "position", "library", "department"]
     autocomplete_fields = ["person", "library", "department"]
@@ -34,7 +67,7 @@ class TalkSpeakerInline(nested_admin.NestedTabularInline):
     min_num = 1
 
 
-class TalkInline(nested_admin.NestedStackedInline):
+class TalkInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Talk
     fields = [
         "order",
@@ -49,13 +82,13 @@ class TalkInline(nested_admin.NestedStackedInline):
     extra = 0
 
 
-class ResolutionItemInline(nested_admin.NestedTabularInline):
+class ResolutionItemInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = ResolutionItem
     fields = ["order", "section", "text"]
     extra = 0
 
 
-class ResolutionInline(nested_admin.NestedStackedInline):
+class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Resolution
     fields = ["preamble", "closing"]
     inlines = [ResolutionItemInline]
@@ -63,14 +96,14 @@ class ResolutionInline(nested_admin.NestedStackedInline):
     max_num = 1
 
 
-class SeminarLinkInline(nested_admin.NestedTabularInline):
+class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = SeminarLink
     fields = ["order", "kind", "title", "url"]
     extra = 0
 
 
 @admin.register(Seminar)
-class SeminarAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class SeminarAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
     list_display = [
         "title",
         "start_date",
@@ -120,7 +153,7 @@ class SeminarAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelA
 
 
 @admin.register(Talk)
-class TalkAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class TalkAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
     list_filter = ["seminar__kind", "seminar__format"]
@@ -132,7 +165,7 @@ class TalkAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmi
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedModelAdmin):
+class ResolutionAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
@@ -141,7 +174,7 @@ class ResolutionAdmin(LargeTableAdmin, FoldedSearchMixin, nested_admin.NestedMod
 
 
 @admin.register(Topic)
-class TopicAdmin(LargeTableAdmin, FoldedSearchMixin, admin.ModelAdmin):
+class TopicAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
     list_display = ["name"]
     search_fields = ["sort_key"]
     readonly_fields = ["slug"]

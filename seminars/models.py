@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from config.text import sort_key, unique_slug
 from libraries.models import Department, Library, Locality, Region
@@ -14,6 +15,8 @@ class Topic(models.Model):
     name = models.CharField("название", max_length=150, unique=True)
     slug = models.SlugField("адрес страницы", max_length=160, unique=True, blank=True)
     sort_key = models.CharField(max_length=150, editable=False, db_index=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "тема"
@@ -118,10 +121,17 @@ class Seminar(models.Model):
 
     objects = SeminarQuerySet.as_manager()
 
+    # The search column is filled by database triggers: not part of a version.
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[regions, localities])
+
     class Meta:
         verbose_name = "семинар"
         verbose_name_plural = "семинары"
         ordering = ["-start_date", "-id"]
+        permissions = [
+            ("delete_published_seminar", "Может удалять опубликованные семинары и их части"),
+            ("import_seminar", "Может импортировать семинары из документов"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
@@ -177,6 +187,8 @@ class SeminarLink(models.Model):
     url = models.URLField("адрес", max_length=500)
     order = models.PositiveSmallIntegerField("порядок", default=1)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "ссылка"
         verbose_name_plural = "ссылки на записи и материалы"
@@ -215,6 +227,9 @@ class Talk(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TalkQuerySet.as_manager()
+
+    # The search column is filled by database triggers: not part of a version.
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[topics])
 
     class Meta:
         verbose_name = "доклад"
@@ -266,6 +281,8 @@ class TalkSpeaker(models.Model):
         verbose_name="отдел",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "докладчик"
         verbose_name_plural = "докладчики"
@@ -292,6 +309,8 @@ class Resolution(models.Model):
     )
     closing = models.TextField("заключение", blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "резолюция"
         verbose_name_plural = "резолюции"
@@ -317,6 +336,9 @@ class ResolutionItem(models.Model):
     text = models.TextField("текст")
     # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+
+    # The search column is filled by database triggers: not part of a version.
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name = "пункт резолюции"

@@ -1,0 +1,247 @@
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from people.models import Person
+from seminars.models import Seminar, Topic
+
+pytestmark = pytest.mark.django_db
+
+EDITOR = "Редактор"
+DEPARTMENT_ADMIN = "Администратор методического отдела"
+PASSWORD = "Kamchatka-seminar-2021"
+
+
+def codenames(group_name):
+    permissions = Group.objects.get(name=group_name).permissions.select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
+
+
+@pytest.fixture
+def user_in(django_user_model):
+    def make(*group_names, username="member"):
+        user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+        user.groups.set(Group.objects.filter(name__in=group_names))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def archive(demo_seminar, django_user_model):
+    """A row of every model the admin shows, so that every object URL has a real object."""
+    Topic.objects.create(name="Цифровые ресурсы")
+    Person.objects.create(last_name="Ёлкина", first_name="Анна")
+    django_user_model.objects.create_user("someone", password=PASSWORD)
+    AccessAttempt.objects.create(username="x", ip_address="10.0.0.9", failures_since_start=1)
+    AccessLog.objects.create(username="x", ip_address="10.0.0.9")
+    AccessFailureLog.objects.create(username="x", ip_address="10.0.0.9")
+    return demo_seminar
+
+
+def every_admin_url():
+    """Every named URL of every registered ModelAdmin, filled in with a real object and version."""
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        obj = model._default_manager.order_by("pk").first()
+        for pattern in model_admin.urls:
+            if not pattern.name:
+                continue
+            regex = pattern.pattern.regex
+            names = list(regex.groupindex) or ["object_id", "version_id"][: regex.groups]
+            values = []
+            for argument in names:
+                if argument in {"object_id", "id"}:
+                    values.append(obj.pk)
+                elif argument == "version_id":
+                    if not obj.history.exists():  # rows loaded by a migration before history
+                        obj.save()
+                    values.append(obj.history.order_by("pk").first().history_id)
+                else:
+                    raise AssertionError(f"Unknown admin URL argument {argument} in {pattern}")
+            urls.append(reverse(f"admin:{pattern.name}", args=values))
+    return urls
+
+
+def every_admin_action(request_user):
+    actions = []
+    for model, model_admin in admin.site._registry.items():
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        pks = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:2]]
+        for _, name, _ in model_admin._get_base_actions():
+            actions.append((changelist, name, pks))
+    return actions
+
+
+def test_roles_are_created_by_migration():
+    assert set(Group.objects.values_list("name", flat=True)) == {EDITOR, DEPARTMENT_ADMIN}
+
+
+def test_editor_permissions():
+    edit = {"view", "add", "change"}
+    edit_and_delete = edit | {"delete"}
+    expected = {
+        f"seminars.{a}_{m}"
+        for m in ["seminar", "talk", "talkspeaker", "seminarlink", "resolution", "resolutionitem"]
+        for a in edit_and_delete
+    }
+    expected |= {f"seminars.{a}_topic" for a in edit}
+    expected |= {f"people.{a}_person" for a in edit}
+    expected |= {f"libraries.{a}_{m}" for m in ["library", "department", "locality"] for a in edit}
+    expected |= {"libraries.view_region", "seminars.import_seminar"}
+
+    assert codenames(EDITOR) == expected
+
+
+def test_department_admin_has_everything_users_included():
+    granted = codenames(DEPARTMENT_ADMIN)
+    everything = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.filter(
+            content_type__app_label__in=["auth", "admin", "axes", "libraries", "people", "seminars"]
+        ).select_related("content_type")
+    }
+
+    assert granted == everything
+    assert {
+        "auth.add_user",
+        "auth.change_user",
+        "auth.change_group",
+        "seminars.delete_published_seminar",
+        "seminars.import_seminar",
+        "people.delete_person",
+        "axes.delete_accessattempt",
+        "seminars.change_historicalseminar",
+    } <= granted
+
+
+def test_staff_without_permissions_gets_403_from_every_admin_url(client, archive, user_in):
+    client.force_login(user_in())
+    urls = every_admin_url()
+    assert len(urls) >= 75  # 14 models, 5–6 URLs each: the enumeration really ran
+
+    answers = {url: client.get(url).status_code for url in urls}
+    answers |= {f"POST {url}": client.post(url, {}).status_code for url in urls}
+
+    assert {url: code for url, code in answers.items() if code != 403} == {}
+
+
+def test_staff_without_permissions_gets_403_from_every_action(client, archive, user_in):
+    client.force_login(user_in())
+    people = Person.objects.count()
+    actions = every_admin_action(None)
+    assert {name for _, name, _ in actions} >= {"delete_selected", "merge_selected"}
+
+    answers = {
+        (url, name): client.post(
+            url,
+            {
+                "action": name,
+                "_selected_action": pks,
+                "post": "yes",
+                "confirm": "1",
+                "keep": pks[0] if pks else "",
+            },
+        ).status_code
+        for url, name, pks in actions
+    }
+
+    assert {key: code for key, code in answers.items() if code != 403} == {}
+    assert Person.objects.count() == people
+
+
+def test_staff_without_permissions_gets_403_from_autocomplete(client, archive, user_in):
+    client.force_login(user_in())
+
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "seminars", "model_name": "seminar", "field_name": "organizer"},
+    )
+
+    assert response.status_code == 403
+
+
+def test_editor_edits_but_does_not_merge_or_manage_users(client, archive, user_in):
+    client.force_login(user_in(EDITOR))
+    people = list(Person.objects.values_list("pk", flat=True)[:2])
+
+    assert (
+        client.get(reverse("admin:seminars_seminar_change", args=[archive.pk])).status_code == 200
+    )
+    assert client.get(reverse("admin:people_person_add")).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    response = client.post(
+        reverse("admin:people_person_changelist"),
+        {"action": "merge_selected", "_selected_action": people, "confirm": "1", "keep": people[0]},
+    )
+    assert response.status_code == 403
+    assert Person.objects.filter(pk__in=people).count() == 2
+
+
+def test_editor_cannot_delete_a_published_seminar(client, archive, user_in):
+    client.force_login(user_in(EDITOR))
+    talk = archive.talks.first()
+
+    assert (
+        client.get(reverse("admin:seminars_seminar_delete", args=[archive.pk])).status_code == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:seminars_seminar_delete", args=[archive.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("admin:seminars_talk_delete", args=[talk.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    changelist = reverse("admin:seminars_seminar_changelist")
+    confirmation = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [archive.pk]}
+    )
+    assert confirmation.status_code == 200
+    assert "опубликованные семинары" in confirmation.content.decode()
+    response = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [archive.pk], "post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Seminar.objects.filter(pk=archive.pk).exists()
+    assert archive.talks.filter(pk=talk.pk).exists()
+
+
+def test_editor_deletes_an_unpublished_seminar(client, archive, user_in):
+    client.force_login(user_in(EDITOR))
+    Seminar.objects.filter(pk=archive.pk).update(is_published=False)
+
+    response = client.post(
+        reverse("admin:seminars_seminar_delete", args=[archive.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not Seminar.objects.filter(pk=archive.pk).exists()
+
+
+def test_department_admin_manages_users_merges_and_deletes(client, archive, user_in):
+    client.force_login(user_in(DEPARTMENT_ADMIN))
+    keep, duplicate = Person.objects.order_by("pk")[:2]
+
+    assert client.get(reverse("admin:auth_user_add")).status_code == 200
+    response = client.post(
+        reverse("admin:people_person_changelist"),
+        {
+            "action": "merge_selected",
+            "_selected_action": [keep.pk, duplicate.pk],
+            "confirm": "1",
+            "keep": keep.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    assert (
+        client.get(reverse("admin:seminars_seminar_delete", args=[archive.pk])).status_code == 200
+    )
