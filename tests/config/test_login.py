@@ -103,3 +103,16 @@ def test_sessions_expire(client, editor):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/admin/login/?next=/admin/"
+
+
+def test_department_admin_sees_the_lockouts_read_only(client, editor):
+    for _ in range(5):
+        log_in(client, "wrong")
+    staff = type(editor).objects.create_superuser("boss", password=PASSWORD)
+    client.force_login(staff)
+
+    changelist = client.get("/admin/axes/accessattempt/")
+
+    assert changelist.status_code == 200
+    assert "10.0.0.1" in changelist.content.decode()
+    assert client.get("/admin/axes/accessattempt/add/").status_code == 403
