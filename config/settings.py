@@ -207,6 +207,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded images are limited before Pillow decodes them (decompression bombs).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_BYTES", 5 * 1024 * 1024))
 MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", 40_000_000))
+MAX_MATERIALS_UPLOAD_BYTES = int(os.environ.get("MAX_MATERIALS_UPLOAD_BYTES", 50 * 1024 * 1024))
 
 SITE_NAME = "Методическая копилка"
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from config.text import sort_key, unique_slug
+from config.uploads import SafeImageField
 
 
 class FederalDistrict(models.TextChoices):
@@ -164,7 +165,12 @@ class Library(models.Model):
         verbose_name="населённый пункт или район",
     )
     website = models.URLField("сайт", blank=True)
-    logo = models.ImageField("логотип", upload_to="libraries/logos/", blank=True)
+    logo = SafeImageField(
+        "логотип",
+        upload_to="libraries/logos/",
+        blank=True,
+        help_text="JPEG, PNG или WebP, до 5 МБ. Картинка будет пересохранена без метаданных.",
+    )
     is_published = models.BooleanField("опубликована", default=True)
     sort_key = models.CharField(max_length=300, editable=False, db_index=True)
     # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.

@@ -5,6 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from config.text import fold, sort_key, unique_slug
+from config.uploads import SafeImageField
 
 
 class PersonQuerySet(models.QuerySet):
@@ -49,7 +50,12 @@ class Person(models.Model):
         blank=True,
         help_text="Латиницей. Оставьте пустым — заполнится транслитерацией имени.",
     )
-    photo = models.ImageField("фотография", upload_to="people/photos/", blank=True)
+    photo = SafeImageField(
+        "фотография",
+        upload_to="people/photos/",
+        blank=True,
+        help_text="JPEG, PNG или WebP, до 5 МБ. Сведения о месте и времени съёмки будут удалены.",
+    )
     bio = models.TextField("о себе", blank=True)
     consent = models.CharField(
         "согласие на публикацию",

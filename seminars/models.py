@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from config.text import sort_key, unique_slug
+from config.uploads import SafeDocumentField
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 
@@ -221,7 +222,12 @@ class Talk(models.Model):
         blank=True,
         help_text="Если выступление — часть длинной записи: «01:02:30».",
     )
-    materials = models.FileField("материалы", upload_to="talks/materials/", blank=True)
+    materials = SafeDocumentField(
+        "материалы",
+        upload_to="talks/materials/",
+        blank=True,
+        help_text="Презентация или текст: PDF, DOCX, PPTX, XLSX, ODT, ODP, DOC, PPT, до 50 МБ.",
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="talks", verbose_name="темы")
     # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -27,4 +27,5 @@ urlpatterns = [
     path("calendar/organizers/<slug:slug>.ics", feeds.organizer_ics, name="organizer_ics"),
     path("seminars/<int:year>/<slug:slug>/calendar.ics", feeds.seminar_ics, name="seminar_ics"),
     path("search/", views.search, name="search"),
+    path("talks/<int:pk>/materials/", views.talk_materials, name="talk_materials"),
 ]

@@ -3,7 +3,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -501,3 +501,18 @@ def search(request):
         "results": engine.search(q),
     }
     return render(request, "seminars/search.html", context)
+
+
+def talk_materials(request, pk):
+    """A talk's materials as a download, with the type of what they really are (never HTML)."""
+    talk = get_object_or_404(Talk.objects.published().exclude(materials=""), pk=pk)
+    try:
+        file = talk.materials.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("Файл материалов не найден.") from error
+    return FileResponse(
+        file,
+        as_attachment=True,
+        filename=talk.materials.name.rsplit("/", 1)[-1],
+        content_type=talk.materials.content_type,
+    )
