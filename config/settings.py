@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,7 +118,9 @@ def _database():
         # Named explicitly so that pytest-django treats it as in-memory under xdist.
         config["TEST"] = {"NAME": ":memory:"}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+        # A database that is down or hangs gets a 503 page within 3 s (config/errors.py),
+        # not a request stuck for the driver's default wait.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
     return config
 
 
@@ -255,6 +258,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
