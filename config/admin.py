@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 
 class ArchiveAdminMixin:
+    object_history_list_template = "admin/history_list.html"
+
     def changelist_view(self, request, extra_context=None):
         # Django answers an action the user may not run with "no action selected" and a redirect;
         # a forged POST deserves a plain 403, like every other admin URL.

@@ -139,8 +139,10 @@ class SeminarAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixi
         return super().get_queryset(request).annotate(talk_count=count_of(Talk, "seminar"))
 
     def get_readonly_fields(self, request, obj=None):
-        # A published address is cited in letters and reports: it must not change.
-        return ["slug"] if obj is not None and obj.is_published else []
+        # A published address is cited in letters and reports: it must not change. Asked of the
+        # stored row: a form with errors carries the unsaved «опубликован» in obj.
+        published = obj is not None and Seminar.objects.filter(pk=obj.pk, is_published=True)
+        return ["slug"] if published and published.exists() else []
 
     # Not sortable: sorting by it would count the talks of every seminar in the archive.
     @admin.display(description="докладов")
