@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve
+.PHONY: install run test lint check bench serve backup restore pg-client
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,16 @@ serve: install
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py
+
+# pg_dump and pg_restore (Debian's postgresql-client) for backups of a PostgreSQL database.
+pg-client:
+	@command -v pg_dump >/dev/null || { apt-get update -q && apt-get install -y -q postgresql-client; }
+
+# The database in DATABASE_URL and MEDIA_ROOT into backups/metodkopilka-<date>-<time>.tar.gz
+# (or BACKUP=path); `make restore BACKUP=path` replaces both with the archive's contents.
+backup: install pg-client
+	$(PY) manage.py backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install pg-client
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/metodkopilka-….tar.gz"; exit 2; }
+	$(PY) manage.py restore $(BACKUP)
