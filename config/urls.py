@@ -7,8 +7,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 
-from config.sitemaps import SITEMAPS, robots_txt
 from config.health import healthz
+from config.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "Методическая копилка — администрирование"
 admin.site.site_title = "Методическая копилка"

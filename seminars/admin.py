@@ -149,6 +149,10 @@ class SeminarAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixi
     def talk_count(self, seminar):
         return seminar.talk_count
 
+    def has_import_permission(self, request):
+        # Import adds seminars, talks, people and libraries in one go: its own permission.
+        return self.has_add_permission(request) and request.user.has_perm("seminars.import_seminar")
+
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_resolution, model_admin=self))
         return [path("import/", view, name="seminars_seminar_import"), *super().get_urls()]

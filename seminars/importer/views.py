@@ -12,7 +12,7 @@ from .save import ImportProblem, find_existing, save_document
 
 
 def import_resolution(request, model_admin):
-    if not model_admin.has_add_permission(request):
+    if not model_admin.has_import_permission(request):
         raise PermissionDenied
     context = {
         **model_admin.admin_site.each_context(request),

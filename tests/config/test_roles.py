@@ -245,3 +245,24 @@ def test_department_admin_manages_users_merges_and_deletes(client, archive, user
     assert (
         client.get(reverse("admin:seminars_seminar_delete", args=[archive.pk])).status_code == 200
     )
+
+
+def test_import_needs_its_own_permission(client, archive, user_in, django_user_model):
+    url = reverse("admin:seminars_seminar_import")
+    adder = django_user_model.objects.create_user("adder", password=PASSWORD, is_staff=True)
+    adder.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_seminar", "view_seminar", "change_seminar"])
+    )
+    client.force_login(adder)
+    assert client.get(url).status_code == 403
+    assert (
+        "Импорт резолюции"
+        not in client.get(reverse("admin:seminars_seminar_changelist")).content.decode()
+    )
+
+    client.force_login(user_in(EDITOR))
+    assert client.get(url).status_code == 200
+    assert (
+        "Импорт резолюции"
+        in client.get(reverse("admin:seminars_seminar_changelist")).content.decode()
+    )
