@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from config.text import sort_key
 from libraries.models import FederalDistrict, Library, Region
@@ -72,8 +74,15 @@ class LookupField(forms.CharField):
         return matches
 
 
+# The API schema (drf-spectacular) cannot guess these types and warns in `check --deploy`.
+@extend_schema_field(OpenApiTypes.STR)
 class LookupFilter(django_filters.Filter):
     field_class = LookupField
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several records by their slugs: `?region=kamchatskii-krai&region=orlovskaia-oblast`."""
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -111,7 +120,7 @@ class TalkFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "слово из темы или аннотации"}
         ),
     )
-    region = django_filters.ModelMultipleChoiceFilter(
+    region = SlugsFilter(
         label="Регион",
         queryset=Region.objects.all(),
         to_field_name="slug",
@@ -150,7 +159,7 @@ class TalkFilter(django_filters.FilterSet):
     format = django_filters.MultipleChoiceFilter(
         label="Формат", field_name="seminar__format", choices=Seminar.Format.choices
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = SlugsFilter(
         label="Тема", queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic"
     )
     sort = django_filters.ChoiceFilter(

@@ -1,4 +1,9 @@
-import io
+"""`backup` then `restore` into an empty database gives back every row of every table.
+
+Both databases are made for the test (the test database is left alone): the source by the same
+commands as a fresh installation, plus an uploaded photo and an edit.
+"""
+
 import os
 import sqlite3
 import subprocess
@@ -9,20 +14,22 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.db import connection
-from PIL import Image
-
-from people.models import Person
 
 ROOT = Path(__file__).resolve().parents[2]
 
-
-def png():
-    output = io.BytesIO()
-    Image.new("RGB", (300, 200), "seagreen").save(output, "PNG")
-    return output.getvalue()
+POPULATE = """
+import io
+from django.core.files.base import ContentFile
+from PIL import Image
+from people.models import Person
+output = io.BytesIO()
+Image.new("RGB", (300, 200), "seagreen").save(output, "PNG")
+person = Person.objects.order_by("pk").first()
+person.photo.save("Фото.png", ContentFile(output.getvalue()))
+person.bio = "Изменено после загрузки"
+person.save()
+"""
 
 
 def auto_through_tables():
@@ -34,13 +41,20 @@ def auto_through_tables():
     }
 
 
-def rows_by_table(cursor, tables, quote):
+def rows_by_table(database, vendor):
     # A JSON dump keeps many-to-many links as lists on the parent row, not the link rows' own
     # ids: on SQLite those are compared without their id.
-    renumbered = auto_through_tables() if connection.vendor == "sqlite" else set()
+    renumbered = auto_through_tables() if vendor == "sqlite" else set()
+    cursor = database.cursor()
+    if vendor == "sqlite":
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [name for (name,) in cursor.fetchall() if not name.startswith("sqlite_")]
+    else:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = [name for (name,) in cursor.fetchall()]
     result = {}
     for table in tables:
-        cursor.execute(f"SELECT * FROM {quote(table)}")
+        cursor.execute(f'SELECT * FROM "{table}"')
         columns = [column[0] for column in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         if table == "django_migrations":  # migrate fills it anew on SQLite: compare what, not when
@@ -51,69 +65,79 @@ def rows_by_table(cursor, tables, quote):
     return result
 
 
+class Databases:
+    """Empty databases of the kind under test: a URL for manage.py and a raw connection."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.vendor = connection.vendor
+        self.settings = connection.settings_dict
+        self.created = []
+
+    def _credentials(self):
+        return {
+            "host": self.settings["HOST"] or "127.0.0.1",
+            "port": self.settings["PORT"] or 5432,
+            "user": self.settings["USER"],
+            "password": self.settings["PASSWORD"] or None,
+        }
+
+    def _admin(self):
+        admin = psycopg2.connect(dbname="postgres", **self._credentials())
+        admin.autocommit = True
+        return admin
+
+    def new(self, label):
+        if self.vendor == "sqlite":
+            return f"sqlite:///{self.folder / f'{label}.sqlite3'}"
+        name = f"{self.settings['NAME']}_{label}"
+        admin = self._admin()
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        admin.close()
+        self.created.append(name)
+        c = self._credentials()
+        password = f":{c['password']}" if c["password"] else ""
+        return f"postgres://{c['user']}{password}@{c['host']}:{c['port']}/{name}"
+
+    def rows(self, label):
+        if self.vendor == "sqlite":
+            # Read with Django's converters, as both sides go through the same ones.
+            types = sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES
+            database = sqlite3.connect(self.folder / f"{label}.sqlite3", detect_types=types)
+        else:
+            database = psycopg2.connect(
+                dbname=f"{self.settings['NAME']}_{label}", **self._credentials()
+            )
+        try:
+            return rows_by_table(database, self.vendor)
+        finally:
+            database.close()
+
+    def drop(self):
+        for name in self.created:
+            admin = self._admin()
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.close()
+
+
 @pytest.fixture
-def empty_database(tmp_path):
-    """An empty database of the same kind as the one under test, and how to read it."""
-    if connection.vendor == "sqlite":
-        path = tmp_path / "restored.sqlite3"
-        # Read with Django's converters, like the connection it is compared with.
-        types = sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES
-        yield f"sqlite:///{path}", lambda: sqlite3.connect(path, detect_types=types)
-        return
-    settings = connection.settings_dict
-    name = f"{settings['NAME']}_restore"
-    credentials = {
-        "host": settings["HOST"] or "127.0.0.1",
-        "port": settings["PORT"] or 5432,
-        "user": settings["USER"],
-        "password": settings["PASSWORD"] or None,
-    }
-    admin = psycopg2.connect(dbname="postgres", **credentials)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    url = f"postgres://{settings['USER']}{password}@{credentials['host']}:{credentials['port']}/{name}"
-    opened = []
-
-    def connect():
-        opened.append(psycopg2.connect(dbname=name, **credentials))
-        return opened[-1]
-
-    yield url, connect
-    for database in opened:
-        database.close()
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.close()
+def databases(tmp_path, db):
+    made = Databases(tmp_path)
+    yield made
+    made.drop()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_backup_restores_into_an_empty_database_row_by_row(tmp_path, settings, empty_database):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=io.StringIO())
-    person = Person.objects.order_by("pk").first()
-    person.photo.save("Фото.png", ContentFile(png()))
-    person.bio = "Изменено после загрузки"
-    person.save()
-    archive = tmp_path / "backup.tar.gz"
-
-    call_command("backup", output=str(archive), stdout=io.StringIO())
-
-    with tarfile.open(archive) as tar:
-        names = set(tar.getnames())
-    assert {"manifest.json", "media/people/photos/foto.png"} <= names
-    assert ("database.dump" if connection.vendor == "postgresql" else "database.json") in names
-    url, connect = empty_database
-    restored_media = tmp_path / "restored-media"
+def manage(*args, database_url, media):
     environment = {
         **{key: value for key, value in os.environ.items() if not key.startswith("PYTEST")},
-        "DATABASE_URL": url,
-        "MEDIA_ROOT": str(restored_media),
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(media),
     }
     result = subprocess.run(
-        [sys.executable, "manage.py", "restore", str(archive)],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -121,21 +145,31 @@ def test_backup_restores_into_an_empty_database_row_by_row(tmp_path, settings, e
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+    return result.stdout
 
-    tables = [
-        table for table in connection.introspection.table_names() if not table.startswith("sqlite_")
-    ]
-    with connection.cursor() as cursor:
-        expected = rows_by_table(cursor, tables, connection.ops.quote_name)
-    target = connect()
-    restored = rows_by_table(target.cursor(), tables, connection.ops.quote_name)
-    target.close()
-    assert len(tables) > 40
+
+def test_backup_restores_into_an_empty_database_row_by_row(tmp_path, databases):
+    source, media = databases.new("source"), tmp_path / "media"
+    for command in (["migrate"], ["load_demo"], ["shell", "-c", POPULATE]):
+        manage(*command, database_url=source, media=media)
+    archive = tmp_path / "backup.tar.gz"
+
+    manage("backup", "--output", str(archive), database_url=source, media=media)
+    target, restored_media = databases.new("target"), tmp_path / "restored-media"
+    manage("restore", str(archive), database_url=target, media=restored_media)
+
+    with tarfile.open(archive) as tar:
+        names = set(tar.getnames())
+    dump = "database.dump" if databases.vendor == "postgresql" else "database.json"
+    assert {"manifest.json", dump, "media/people/photos/foto.png"} <= names
+    expected, restored = databases.rows("source"), databases.rows("target")
+    assert len(expected) > 40
     assert sum(map(len, expected.values())) > 600  # regions, demo seminar, history, permissions
     # one version per person, plus the photo's save and the bio's
     assert len(expected["people_historicalperson"]) == len(expected["people_person"]) + 2
-    for table in tables:
+    assert sorted(restored) == sorted(expected)
+    for table in expected:
         assert (table, restored[table]) == (table, expected[table])
     assert (restored_media / "people/photos/foto.png").read_bytes() == (
-        Path(settings.MEDIA_ROOT) / "people/photos/foto.png"
+        media / "people/photos/foto.png"
     ).read_bytes()
