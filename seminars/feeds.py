@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -158,8 +158,11 @@ def organizer_ics(request, slug):
 
 
 def seminar_ics(request, year, slug):
-    seminars = Seminar.objects.published().filter(start_date__year=year, slug=slug)
+    # By slug, then the year compared in Python: a year lookup on /seminars/0/… raised a 500.
+    seminars = Seminar.objects.published().filter(slug=slug)
     seminar = get_object_or_404(seminars)
+    if seminar.start_date.year != year:
+        raise Http404("Семинар не найден.")
     response = _calendar(request, seminar.title, seminars)
     response["Content-Disposition"] = f'attachment; filename="{seminar.slug}.ics"'
     return response
