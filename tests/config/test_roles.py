@@ -1,11 +1,10 @@
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from people.models import Person
-from seminars.models import Seminar, Topic
+from seminars.models import Seminar
+from tests.config.admin_urls import every_admin_action, every_admin_url
 
 pytestmark = pytest.mark.django_db
 
@@ -27,52 +26,6 @@ def user_in(django_user_model):
         return user
 
     return make
-
-
-@pytest.fixture
-def archive(demo_seminar, django_user_model):
-    """A row of every model the admin shows, so that every object URL has a real object."""
-    Topic.objects.create(name="Цифровые ресурсы")
-    Person.objects.create(last_name="Ёлкина", first_name="Анна")
-    django_user_model.objects.create_user("someone", password=PASSWORD)
-    AccessAttempt.objects.create(username="x", ip_address="10.0.0.9", failures_since_start=1)
-    AccessLog.objects.create(username="x", ip_address="10.0.0.9")
-    AccessFailureLog.objects.create(username="x", ip_address="10.0.0.9")
-    return demo_seminar
-
-
-def every_admin_url():
-    """Every named URL of every registered ModelAdmin, filled in with a real object and version."""
-    urls = []
-    for model, model_admin in admin.site._registry.items():
-        obj = model._default_manager.order_by("pk").first()
-        for pattern in model_admin.urls:
-            if not pattern.name:
-                continue
-            regex = pattern.pattern.regex
-            names = list(regex.groupindex) or ["object_id", "version_id"][: regex.groups]
-            values = []
-            for argument in names:
-                if argument in {"object_id", "id"}:
-                    values.append(obj.pk)
-                elif argument == "version_id":
-                    if not obj.history.exists():  # rows loaded by a migration before history
-                        obj.save()
-                    values.append(obj.history.order_by("pk").first().history_id)
-                else:
-                    raise AssertionError(f"Unknown admin URL argument {argument} in {pattern}")
-            urls.append(reverse(f"admin:{pattern.name}", args=values))
-    return urls
-
-
-def every_admin_action(request_user):
-    actions = []
-    for model, model_admin in admin.site._registry.items():
-        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-        pks = [str(pk) for pk in model._default_manager.values_list("pk", flat=True)[:2]]
-        for _, name, _ in model_admin._get_base_actions():
-            actions.append((changelist, name, pks))
-    return actions
 
 
 def test_roles_are_created_by_migration():
