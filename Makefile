@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve backup restore pg-client
+.PHONY: install run test lint check bench serve backup restore pg-client loadtest
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,10 @@ backup: install pg-client
 restore: install pg-client
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/metodkopilka-….tar.gz"; exit 2; }
 	$(PY) manage.py restore $(BACKUP)
+
+# gunicorn with production settings on loopback against PostgreSQL (LOADTEST_DATABASE_URL, default
+# postgres://postgres@127.0.0.1:5432/metodkopilka_loadtest), demo plus generated data, driven by
+# wrk at 64 connections for 30 s; prints requests/s, latency percentiles, errors and server memory.
+loadtest: install
+	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+	$(PY) manage.py loadtest
