@@ -101,3 +101,25 @@ def test_history_page_is_in_russian(staff_client, person):
     text = page.content.decode()
     assert "<title>История изменений: Ёлкина Анна | Методическая копилка</title>" in text
     assert "Выберите дату из списка ниже, чтобы вернуться к предыдущей версии" in text
+
+
+def test_import_through_the_admin_is_recorded_with_the_editor(staff_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from seminars.models import Seminar
+    from tests.seminars.importer.importer_fixtures import SEED
+    from tests.seminars.importer.test_importer_admin import review_data
+
+    url = reverse("admin:seminars_seminar_import")
+    review = staff_client.post(
+        url, {"stage": "upload", "file": SimpleUploadedFile("r.txt", SEED.read_bytes())}
+    )
+    response = staff_client.post(url, review_data(review.context["form"]))
+
+    assert response.status_code == 302
+    seminar = Seminar.objects.get()
+    assert seminar.history.earliest("history_id").history_type == "+"
+    assert {version.history_user.username for version in seminar.history.all()} == {"staff"}
+    talk_versions = {v.history_user.username for t in seminar.talks.all() for v in t.history.all()}
+    assert talk_versions == {"staff"}
+    assert Person.history.filter(history_user__username="staff").count() == Person.objects.count()
