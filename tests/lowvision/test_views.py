@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,26 @@ def test_pages_vary_on_the_cookie_so_caches_keep_the_versions_apart(client, cook
     response = client.get("/regions/")
 
     assert "Cookie" in [part.strip() for part in response["Vary"].split(",")]
+
+
+def test_the_page_cache_keeps_the_normal_and_the_low_vision_page_apart(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    normal = client.get("/regions/")
+    client.cookies["lowvision"] = "font=large&scheme=blue&images=on&spacing=normal"
+
+    low_vision = client.get("/regions/")
+    del client.cookies["lowvision"]
+    normal_again = client.get("/regions/")
+    cache.clear()
+
+    assert html_class(normal) == ["site"]
+    assert html_class(low_vision) == [
+        "site",
+        "lv",
+        "lv-font-large",
+        "lv-scheme-blue",
+        "lv-images-on",
+        "lv-spacing-normal",
+    ]
+    assert html_class(normal_again) == ["site"]
