@@ -53,14 +53,21 @@ def add_quest_talks(library, count, seminar_title, speaker):
         TalkSpeaker.objects.create(talk=talk, person=person, library=library)
 
 
-def test_visitor_pages_through_a_text_search_and_the_filter_stays(page):
+def test_visitor_searches_then_pages_through_the_talks_and_the_filter_stays(page):
     kamchatka = Library.objects.get(name="Камчатская краевая детская библиотека им. В. Кручины")
     sakhalin = Library.objects.get(name="Сахалинская областная детская библиотека")
     add_quest_talks(kamchatka, 23, "Квесты в библиотеке", "Квестова")
     add_quest_talks(sakhalin, 3, "Квесты на Сахалине", "Загадкина")
 
-    page.goto("/talks/")
-    page.get_by_label("Текст").fill("квест")
+    page.goto("/")
+    page.get_by_role("banner").get_by_label("Поиск по архиву").fill("квест")
+    page.get_by_role("banner").get_by_role("button", name="Найти").click()
+    expect(page.locator("h1")).to_have_text("Поиск")
+    page.get_by_role(
+        "link", name="Все доклады по запросу — с отбором по региону, году, теме"
+    ).click()
+    expect(page.locator("#results-heading")).to_have_text("Найдено: 26 докладов")
+    expect(page.get_by_label("Текст")).to_have_value("квест")
     page.get_by_role("checkbox", name="Камчатский край").check()
     page.get_by_role("button", name="Показать").click()
 
