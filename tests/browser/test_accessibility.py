@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from people.models import Person
-from tests.browser import axe, blocking, screenshot
+from tests.browser import SCREENSHOTS, axe, blocking, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -12,7 +12,7 @@ pytestmark = [
 # The strictest low-vision settings: the largest font, white on black, no images, wide spacing.
 LOW_VISION = "font=largest&scheme=wb&images=off&spacing=wide"
 # Screenshots (artifacts/screenshots/, untracked) cost ~0.3 s each: only the key pages get them.
-SCREENSHOTS = {
+KEY_PAGES = {
     "normal": {
         "home",
         "talk_list",
@@ -82,13 +82,16 @@ def test_every_public_page_passes_axe_and_reflows_at_200_percent(new_page, demo_
                 + (", ".join(f"{impact}: {len(v)}" for impact, v in sorted(found.items())) or "0")
             )
             problems += [(mode, url, violation) for violation in blocking(found)]
-            if name in SCREENSHOTS[mode]:
+            if name in KEY_PAGES[mode]:
                 screenshot(page, f"{name}-{mode}")
             if overflows(page, 640):
                 problems.append((mode, url, "scrolls sideways at 640 px (200 % zoom)"))
-            if name in SCREENSHOTS[mode]:
+            if name in KEY_PAGES[mode]:
                 page.set_viewport_size({"width": 360, "height": 800})
                 screenshot(page, f"{name}-{mode}")
-    print("\naxe-core WCAG 2.1 A/AA violations by impact:\n" + "\n".join(summary))
+    report = "axe-core WCAG 2.1 A/AA violations by impact:\n" + "\n".join(summary) + "\n"
+    # xdist hides a passing test's output (`-n 0 -s` shows it); the file keeps it after any run.
+    print("\n" + report)
+    (SCREENSHOTS.parent / "axe-summary.txt").write_text(report)
 
     assert problems == [], "\n".join(map(str, problems))
