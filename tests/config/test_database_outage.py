@@ -132,6 +132,9 @@ def server(db, tmp_path):
         # The test database: its tables exist, and it is reached only through the proxy.
         "DATABASE_URL": f"postgres://{user}{password}@127.0.0.1:{proxy.port}/{database['NAME']}",
         "CONN_MAX_AGE": "60",
+        # Cached pages would still be served while the database is away: test the pages.
+        "PAGE_CACHE_SECONDS": "0",
+        "AGGREGATE_CACHE_SECONDS": "0",
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
