@@ -53,10 +53,11 @@ class PublishedSeminarAdminGuard(PublishedSeminarGuard):
 
 
 def _seminar_of(obj):
-    # Inlines are asked about the parent object: a seminar, talk or resolution.
+    # Inlines are asked about the parent object: a seminar, talk or resolution, saved or not
+    # (a talk being added with a new seminar has none yet).
     if obj is None or isinstance(obj, Seminar):
         return obj
-    return obj.seminar
+    return obj.seminar if obj.seminar_id else None
 
 
 class TalkSpeakerInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -219,3 +220,15 @@ def test_import_needs_its_own_permission(client, archive, user_in, django_user_m
         "Импорт резолюции"
         in client.get(reverse("admin:seminars_seminar_changelist")).content.decode()
     )
+
+
+def test_inline_delete_permission_for_a_talk_not_saved_yet(rf, db, user_in):
+    from seminars.admin import TalkSpeakerInline
+    from seminars.models import Talk
+
+    request = rf.get("/admin/seminars/seminar/add/")
+    request.user = user_in(EDITOR)
+    inline = TalkSpeakerInline(Talk, admin.site)
+
+    # A talk added together with a new seminar has no seminar yet: nothing published to guard.
+    assert inline.has_delete_permission(request, Talk()) is True
