@@ -56,7 +56,8 @@ def _seminar_of(obj):
     # Inlines are asked about the parent object: a seminar, talk or resolution.
     if obj is None or isinstance(obj, Seminar):
         return obj
-    return obj.seminar
+    # A talk added together with its seminar (nested inlines on save) has no seminar yet.
+    return obj.seminar if obj.seminar_id else None
 
 
 class TalkSpeakerInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
