@@ -52,10 +52,8 @@ def test_nested_admin_still_saves_a_seminar_with_talks(staff_client, demo_semina
     page = staff_client.get(url)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page.content.decode())
     assert any("nested_admin" in src for src in scripts)
-    for src in scripts:
-        response = staff_client.get(src)
-        assert (src, response.status_code) == (src, 200)
-        response.close()
+    # Same origin, so 'self' allows them: static files and Django's translation catalogue.
+    assert [src for src in scripts if not src.startswith(("/static/", "/admin/jsi18n/"))] == []
     response = staff_client.post(url, {})  # an empty post: the form comes back with errors
     assert response.status_code == 200
     assert 'class="errornote"' in response.content.decode()
