@@ -63,7 +63,7 @@ restore: install pg-client
 	$(PY) manage.py restore $(BACKUP)
 
 # gunicorn with production settings on loopback against PostgreSQL (LOADTEST_DATABASE_URL, default
-# postgres://postgres@127.0.0.1:5432/metodkopilka_loadtest), demo plus generated data, driven by
+# postgres://postgres@127.0.0.1:5432/metodkopilka_loadtest, made anew), demo plus generated data, driven by
 # wrk at 64 connections for 30 s; prints requests/s, latency percentiles, errors and server memory.
 loadtest: install
 	@command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }

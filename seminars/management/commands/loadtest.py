@@ -1,6 +1,6 @@
 """`make loadtest`: the production server on loopback against PostgreSQL, driven by wrk.
 
-Makes (or reuses) a PostgreSQL database with the demo seminar plus a generated archive, starts
+Makes a fresh PostgreSQL database with the demo seminar plus a generated archive, starts
 gunicorn with production settings, runs wrk at 64 connections for 30 s across the main pages and
 reports requests per second, latency percentiles, errors and the server's memory (RSS of the
 master and workers) at the start and at the end.
@@ -104,7 +104,7 @@ class Command(BaseCommand):
         if not shutil.which("wrk"):
             raise CommandError("Нужен wrk: apt-get install wrk (или make loadtest).")
         url = options["database_url"]
-        self.ensure_database(url)
+        self.fresh_database(url)
         with tempfile.TemporaryDirectory() as folder:
             env = self.environment(url, Path(folder))
             self.prepare(env, options)
@@ -143,7 +143,7 @@ class Command(BaseCommand):
             f"({options['workers']} workers + master)"
         )
 
-    def ensure_database(self, url):
+    def fresh_database(self, url):
         config = dj_database_url.parse(url)
         if config["ENGINE"] != "django.db.backends.postgresql":
             raise CommandError("Нагрузочный тест идёт на PostgreSQL: укажите postgres://… адрес.")
@@ -155,10 +155,10 @@ class Command(BaseCommand):
             password=config["PASSWORD"] or None,
         )
         admin.autocommit = True
+        # Made anew each run: the same data every time, and the current migrations.
         with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+            cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
         admin.close()
 
     def environment(self, url, folder):
