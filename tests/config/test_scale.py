@@ -83,7 +83,7 @@ def test_small_tables_are_counted_exactly(synthetic_archive):
     assert TinyPaginator(Seminar.objects.all(), 10).count == 10
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_class is PostgreSQL's")
+@pytest.mark.postgresql  # pg_class is PostgreSQL's
 def test_large_unfiltered_table_uses_the_planner_estimate(synthetic_archive):
     synthetic_archive(talks=200)  # runs ANALYZE on PostgreSQL
 

@@ -1,18 +1,10 @@
 """Each page runs the same number of queries with 1 row as with 50."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from libraries.models import Department
 from tests import factories
-
-
-def queries(client, url, params=None):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(captured)
+from tests.queries import queries
 
 
 @pytest.mark.parametrize("rows", [1, 50])
