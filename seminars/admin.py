@@ -104,7 +104,9 @@ class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline)
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
+class SeminarAdmin(
+    PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin
+):
     list_display = [
         "title",
         "start_date",
@@ -172,7 +174,9 @@ class TalkAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, 
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
+class ResolutionAdmin(
+    PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin
+):
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
