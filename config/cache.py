@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils.cache import get_cache_key, learn_cache_key
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 
 GENERATION_KEY = "archive-generation"
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
@@ -48,6 +49,20 @@ def remember(key, compute):
         value = compute()
         cache.set(full_key, value, seconds)
     return value
+
+
+def filters_fragment(request):
+    """For `{% cache filters.seconds name filters.key %}` around a list's filter form.
+
+    A filter form with its facet counts renders the same for the same query until the archive
+    changes, and rendering it — a select of 89 regions, a checkbox per facet option — costs more
+    than the list beside it. The page number does not change the form.
+    """
+    query = sorted((name, value) for name, values in request.GET.lists() for value in values)
+    return {
+        "seconds": settings.AGGREGATE_CACHE_SECONDS,
+        "key": f"{generation()}:{urlencode([item for item in query if item[0] != 'page'])}",
+    }
 
 
 class RememberedCountPaginator(Paginator):

@@ -53,8 +53,11 @@ class KeysFirstPaginator(RememberedCountPaginator):
     """Deep pages read only keys while skipping rows, then fetch the page's rows by key.
 
     OFFSET still walks every skipped row, but through a covering index (talk_page_keys) instead of
-    whole rows with their abstracts.
+    whole rows with their abstracts. The first pages skip too few rows for that to pay off and are
+    read in one query.
     """
+
+    shallow = 200
 
     def page(self, number):
         number = self.validate_number(number)
@@ -62,6 +65,8 @@ class KeysFirstPaginator(RememberedCountPaginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if bottom < self.shallow:
+            return self._get_page(list(self.object_list[bottom:top]), number, self)
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
         rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)

@@ -55,6 +55,7 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
 GROUP_SIZE = 20
+CANDIDATES = 500
 
 # PostgreSQL's russian.stop (the Snowball list): the same words are dropped on SQLite.
 _STOP_WORDS = """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
@@ -270,6 +271,20 @@ def matching(queryset, query, any_term=False):
     return queryset.filter(condition).annotate(search_rank=rank)
 
 
+def ranked(queryset, query, any_term, newest_first):
+    """Records matching `query`, annotated with `search_rank`, among the newest CANDIDATES matches.
+
+    Ranking reads every match's vector, and a common word («чтения») is in a third of a national
+    archive: 360,000 talks to rank for 21 hits, 0.6 s at 1M talks. The newest matches come from
+    an index walk in date order instead, and only those are ranked; a word with fewer matches is
+    ranked in full, as before.
+    """
+    candidates = (
+        matching(queryset, query, any_term).order_by(*newest_first).values("pk")[:CANDIDATES]
+    )
+    return matching(queryset.filter(pk__in=candidates), query, any_term)
+
+
 def any_term_needed(raw, queryset=None):
     """Whether `raw` has several words that no talk in `queryset` has all together."""
     query = parse(raw)
@@ -375,13 +390,19 @@ class Hit:
     extra: dict = field(default_factory=dict)
 
 
+# Newest first: the tie-break after rank, and which matches `ranked()` keeps.
+TALK_ORDER = ("-seminar__start_date", "seminar_id", "order")
+SEMINAR_ORDER = ("-start_date", "-id")
+ITEM_ORDER = ("-resolution__seminar__start_date", "resolution_id", "order")
+
+
 def _talks(query, any_term):
     speakers = TalkSpeaker.objects.select_related("person", "library__parent").order_by("order")
     talks = (
-        matching(Talk.objects.published(), query, any_term)
+        ranked(Talk.objects.published(), query, any_term, TALK_ORDER)
         .select_related("seminar")
         .prefetch_related(Prefetch("speakers", queryset=speakers))
-        .order_by("-search_rank", "-seminar__start_date", "seminar_id", "order")
+        .order_by("-search_rank", *TALK_ORDER)
     )
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
@@ -414,9 +435,9 @@ def _talks(query, any_term):
 
 def _seminars(query, any_term):
     seminars = (
-        matching(Seminar.objects.published(), query, any_term)
+        ranked(Seminar.objects.published(), query, any_term, SEMINAR_ORDER)
         .select_related("organizer", "organizer__parent")
-        .order_by("-search_rank", "-start_date", "-id")
+        .order_by("-search_rank", *SEMINAR_ORDER)
     )
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
@@ -493,11 +514,14 @@ def _library_hit(library, query):
 
 def _resolution_items(query, any_term):
     items = (
-        matching(
-            ResolutionItem.objects.filter(resolution__seminar__is_published=True), query, any_term
+        ranked(
+            ResolutionItem.objects.filter(resolution__seminar__is_published=True),
+            query,
+            any_term,
+            ITEM_ORDER,
         )
         .select_related("resolution__seminar")
-        .order_by("-search_rank", "-resolution__seminar__start_date", "resolution_id", "order")
+        .order_by("-search_rank", *ITEM_ORDER)
     )
     if _is_postgresql():
         items = items.annotate(

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from config.cache import RememberedCountPaginator, remember
+from config.cache import RememberedCountPaginator, filters_fragment, remember
 from config.scale import KeysFirstPaginator, count_of
 from libraries.models import Region
 
@@ -39,9 +39,20 @@ def speakers_prefetch(prefix=""):
     return Prefetch(
         f"{prefix}speakers",
         queryset=TalkSpeaker.objects.select_related(
-            "person", "library", "library__parent", "library__region", "department"
-        ),
+            "person", "library", "library__parent", "library__region"
+        ).defer(*(f"{related}__search_vector" for related in SPEAKER_TEXT_RELATED)),
     )
+
+
+# Search vectors are read by the database only; lists never show an abstract or a description.
+SPEAKER_TEXT_RELATED = ("person", "library", "library__parent")
+TALK_ROW_DEFERRED = (
+    "abstract",
+    "search_vector",
+    "seminar__goal",
+    "seminar__description",
+    "seminar__search_vector",
+)
 
 
 def visible_seminars(request):
@@ -111,6 +122,7 @@ def seminar_list(request):
         "page": page,
         "seminars": page.object_list,
         "filtered": bool(filter_data(request.GET)),
+        "filters": filters_fragment(request),
     }
     return render(request, "seminars/seminar_list.html", context)
 
@@ -275,7 +287,11 @@ def talk_list(request):
     filterset = talk_filter(request)
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
-    talks = talks.select_related("seminar").prefetch_related(speakers_prefetch())
+    talks = (
+        talks.select_related("seminar")
+        .defer(*TALK_ROW_DEFERRED)
+        .prefetch_related(speakers_prefetch())
+    )
     paginator = KeysFirstPaginator(talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request)))
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -287,6 +303,7 @@ def talk_list(request):
         "facets": facet_options(request, filterset) if valid else {},
         "loosen": loosen_hints(request, filterset) if valid and not page.paginator.count else [],
         "filtered": valid and bool(filterset.active()),
+        "filters": filters_fragment(request),
     }
     return render(request, "seminars/talk_list.html", context)
 

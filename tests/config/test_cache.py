@@ -152,3 +152,25 @@ def test_saving_a_talk_refreshes_the_remembered_counts(
     after = RememberedCountPaginator(talks, 10, count_key="demo talks").count
 
     assert after == before - 1
+
+
+def region_option(response, slug):
+    """The region facet's checkbox and count for `slug`, as the filter form renders it."""
+    html = response.content.decode()
+    start = html.index(f'id="region-{slug}"')
+    return html[start : html.index("</li>", start)]
+
+
+def test_filter_form_is_rendered_once_per_query_and_archive_generation(
+    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    first = client.get("/talks/", {"region": "kamchatskii-krai"})
+    again = client.get("/talks/", {"region": "kamchatskii-krai", "page": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.talks.filter(speakers__library__region__slug="kamchatskii-krai")[0].delete()
+    after_delete = client.get("/talks/", {"region": "kamchatskii-krai"})
+
+    assert '<span class="count">5</span>' in region_option(first, "kamchatskii-krai")
+    assert " checked" in region_option(first, "kamchatskii-krai")
+    assert region_option(again, "kamchatskii-krai") == region_option(first, "kamchatskii-krai")
+    assert '<span class="count">4</span>' in region_option(after_delete, "kamchatskii-krai")

@@ -44,7 +44,7 @@ def test_resolution_print(client, db, rows):
 def test_talk_list(client, db, rows):
     factories.talks(rows)
 
-    assert queries(client, "/talks/") == 10
+    assert queries(client, "/talks/") == 9
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -66,7 +66,7 @@ def test_talk_list_with_every_filter(client, db, rows):
         "sort": "title",
     }
 
-    assert queries(client, "/talks/", params) == 18
+    assert queries(client, "/talks/", params) == 17
 
 
 @pytest.mark.parametrize("rows", [1, 50])
