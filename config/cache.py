@@ -10,6 +10,7 @@ per process: the worker that saved the change drops its pages at once, the other
 `PAGE_CACHE_SECONDS`.
 """
 
+import contextvars
 import hashlib
 import uuid
 
@@ -22,6 +23,9 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 GENERATION_KEY = "archive-generation"
+# How long other requests wait for one request's recount before recounting themselves.
+RECOUNT_SECONDS = 120
+_served_stale = contextvars.ContextVar("served_stale", default=False)
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
 
 
@@ -37,17 +41,29 @@ def remember(key, compute):
     """`compute()`, kept until the archive next changes: for counts over the whole archive.
 
     Home statistics and facet counts aggregate every talk; they are exact, and computed once per
-    archive generation instead of once per visitor.
+    archive generation instead of once per visitor. After a change one request recounts; requests
+    arriving meanwhile get the previous figures rather than starting the same seconds-long count
+    (at 1M talks every worker and visitor would otherwise recount at once), and the pages they
+    render are not stored in the page cache.
     """
     seconds = settings.AGGREGATE_CACHE_SECONDS
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-    full_key = f"data:{generation()}:{digest}"
-    value = cache.get(full_key)
-    if value is None:
+    current = generation()
+    stored = cache.get(f"data:{digest}")
+    if stored is not None and stored[0] == current:
+        return stored[1]
+    recount = f"recount:{current}:{digest}"
+    if stored is not None and not cache.add(recount, True, RECOUNT_SECONDS):
+        _served_stale.set(True)
+        return stored[1]
+    try:
         value = compute()
-        cache.set(full_key, value, seconds)
+    except BaseException:
+        cache.delete(recount)
+        raise
+    cache.set(f"data:{digest}", (current, value), seconds)
     return value
 
 
@@ -96,8 +112,13 @@ class AnonymousPageCacheMiddleware:
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None and (response := cache.get(key)) is not None:
             return response
-        response = self.get_response(request)
-        if request.method == "GET" and self.storable(response):
+        stale = _served_stale.set(False)
+        try:
+            response = self.get_response(request)
+            fresh = not _served_stale.get()
+        finally:
+            _served_stale.reset(stale)
+        if request.method == "GET" and fresh and self.storable(response):
             key = learn_cache_key(request, response, seconds, prefix, cache=cache)
             cache.set(key, response, seconds)
         return response

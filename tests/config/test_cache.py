@@ -1,9 +1,15 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from config.cache import RememberedCountPaginator, new_generation, remember
+from config.cache import (
+    AnonymousPageCacheMiddleware,
+    RememberedCountPaginator,
+    new_generation,
+    remember,
+)
 from seminars.models import Seminar
 
 
@@ -174,3 +180,42 @@ def test_filter_form_is_rendered_once_per_query_and_archive_generation(
     assert " checked" in region_option(first, "kamchatskii-krai")
     assert region_option(again, "kamchatskii-krai") == region_option(first, "kamchatskii-krai")
     assert '<span class="count">4</span>' in region_option(after_delete, "kamchatskii-krai")
+
+
+def test_while_one_request_recounts_the_others_get_the_previous_figures(aggregate_cache):
+    remember(("home",), lambda: 1)
+    new_generation()
+    seen_meanwhile = []
+
+    def recount():
+        # A request that arrives while this one is still counting.
+        seen_meanwhile.append(remember(("home",), lambda: pytest.fail("counted twice")))
+        return 2
+
+    recounted = remember(("home",), recount)
+
+    assert seen_meanwhile == [1]
+    assert recounted == 2
+    assert remember(("home",), lambda: pytest.fail("counted again")) == 2
+
+
+def test_a_page_built_with_previous_figures_is_not_cached(rf, aggregate_cache, page_cache):
+    remember(("home",), lambda: "old")
+    new_generation()
+    rendered = []
+
+    def view(request):
+        figures = remember(("home",), lambda: "new")
+        rendered.append(figures)
+        return HttpResponse(figures)
+
+    middleware = AnonymousPageCacheMiddleware(view)
+
+    def recount():
+        middleware(rf.get("/"))  # a visitor arriving during the recount
+        return "new"
+
+    remember(("home",), recount)
+    middleware(rf.get("/"))
+
+    assert rendered == ["old", "new"]
