@@ -6,8 +6,9 @@ from config.cache import remember
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.views import (
-    SEMINAR_LIST_RELATED,
+    TALK_ROW_DEFERRED,
     filter_data,
+    seminar_rows,
     speakers_prefetch,
     suggest_response,
 )
@@ -35,6 +36,7 @@ def talks_where(keys):
         Talk.objects.published()
         .filter(pk__in=keys)
         .select_related("seminar")
+        .defer(*TALK_ROW_DEFERRED)
         .prefetch_related(speakers_prefetch())
         .order_by("-seminar__start_date", "seminar_id", "order")
     )
@@ -74,10 +76,10 @@ def library_detail(request, slug):
     # whole archive from the newest talk looking for them.
     roles = TalkSpeaker.objects.filter(Q(library__in=tree) | Q(department__in=departments))
     talks = talks_where(list(roles.values_list("talk", flat=True)))
-    seminars = (
-        Seminar.objects.published()
-        .filter(organizer__in=[pk for pk, level in tree.items() if level <= 1])
-        .select_related(*SEMINAR_LIST_RELATED)
+    seminars = seminar_rows(
+        Seminar.objects.published().filter(
+            organizer__in=[pk for pk, level in tree.items() if level <= 1]
+        )
     )
     context = {
         "page_title": library.short_name or library.name,
@@ -131,14 +133,12 @@ def region_list(request):
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     talks = talks_where(TalkSpeaker.objects.filter(library__region=region).values("talk"))
-    seminars = (
-        Seminar.objects.published()
+    seminars = seminar_rows(
         # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once.
-        .filter(
+        Seminar.objects.published().filter(
             Q(organizer__in=Library.objects.filter(region=region).values("pk"))
             | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
         )
-        .select_related(*SEMINAR_LIST_RELATED)
     )
     libraries = (
         Library.objects.published()

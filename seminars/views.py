@@ -34,6 +34,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 
 
+def seminar_rows(seminars):
+    """Seminars as lists show them: organiser joined; goal, description and vectors left unread."""
+    return seminars.select_related(*SEMINAR_LIST_RELATED).defer(
+        "goal",
+        "description",
+        "search_vector",
+        "organizer__search_vector",
+        "organizer__parent__search_vector",
+    )
+
+
 def speakers_prefetch(prefix=""):
     """A talk's speakers with everything a programme line shows, in one query."""
     return Prefetch(
@@ -89,7 +100,7 @@ def archive_statistics():
 
 def home(request):
     today = timezone.localdate()
-    seminars = Seminar.objects.published().select_related(*SEMINAR_LIST_RELATED)
+    seminars = seminar_rows(Seminar.objects.published())
     context = {
         "page_title": "Архив семинаров для библиотекарей",
         "page_description": (
@@ -107,7 +118,7 @@ def seminar_list(request):
     filterset = SeminarFilter(filter_data(request.GET), queryset=Seminar.objects.published())
     seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
     seminars = (
-        seminars.select_related(*SEMINAR_LIST_RELATED)
+        seminar_rows(seminars)
         .annotate(talk_count=count_of(Talk, "seminar"))
         .order_by("-start_date", "-id")
     )
@@ -162,7 +173,11 @@ def resolution_context(seminar):
 
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
-    talks = list(seminar.talks.prefetch_related(speakers_prefetch(), "topics").order_by("order"))
+    talks = list(
+        seminar.talks.defer("search_vector")
+        .prefetch_related(speakers_prefetch(), "topics")
+        .order_by("order")
+    )
     context = {
         "page_title": seminar.title,
         "page_description": seminar_description(seminar),
