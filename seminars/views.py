@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -14,7 +15,8 @@ from openpyxl.styles import Font
 
 from config.cache import RememberedCountPaginator, filters_fragment, remember
 from config.scale import KeysFirstPaginator, count_of
-from libraries.models import Region
+from libraries.models import Library, Region
+from people.models import Person
 
 from . import search as engine
 from . import statistics
@@ -328,30 +330,59 @@ EXPORT_MAX_ROWS = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def speaker_label(speaker):
+def speaker_label(person, position):
     """As on the pages: the full name and position with consent, «Фамилия И. О.» without."""
-    person = speaker.person
     if not person.is_public:
         return person.short_name
-    return f"{person.full_name}, {speaker.position}" if speaker.position else person.full_name
+    return f"{person.full_name}, {position}" if position else person.full_name
 
 
 def export_rows(request, talks):
-    for talk in talks:
-        speakers = list(talk.speakers.all())
-        libraries = dict.fromkeys(str(s.library) for s in speakers if s.library)
-        regions = dict.fromkeys(
-            s.library.region.name for s in speakers if s.library and s.library.region
+    """One row per talk, from plain values; each person and library is read once.
+
+    Built from a model instance per talk, speaker, person and library, 10,000 rows took ~8 s.
+    """
+    talks = list(
+        talks.values_list(
+            "pk",
+            "order",
+            "title",
+            "seminar_id",
+            "seminar__title",
+            "seminar__slug",
+            "seminar__start_date",
+            "seminar__end_date",
         )
+    )
+    roles = {}
+    for talk, person, position, library in (
+        TalkSpeaker.objects.filter(talk__in=[row[0] for row in talks])
+        .order_by("talk", "order", "id")
+        .values_list("talk", "person", "position", "library")
+    ):
+        roles.setdefault(talk, []).append((person, position, library))
+    people = Person.objects.in_bulk({role[0] for talk in roles.values() for role in talk})
+    libraries = Library.objects.select_related("parent__parent", "region").in_bulk(
+        {role[2] for talk in roles.values() for role in talk} - {None}
+    )
+    library_names = {pk: str(library) for pk, library in libraries.items()}
+    seminars = {}
+    for pk, order, title, seminar, seminar_title, slug, start, end in talks:
+        if seminar not in seminars:
+            url = reverse("seminars:seminar_detail", args=[start.year, slug])
+            seminars[seminar] = (date_range(start, end), request.build_absolute_uri(url))
+        dates, url = seminars[seminar]
+        speakers = roles.get(pk, [])
+        places = [libraries[library] for _, _, library in speakers if library]
         yield (
-            date_range(talk.seminar.start_date, talk.seminar.end_date),
-            talk.seminar.title,
-            talk.order,
-            talk.title,
-            "; ".join(speaker_label(speaker) for speaker in speakers),
-            "; ".join(libraries),
-            "; ".join(regions),
-            request.build_absolute_uri(talk.get_absolute_url()),
+            dates,
+            seminar_title,
+            order,
+            title,
+            "; ".join(speaker_label(people[person], position) for person, position, _ in speakers),
+            "; ".join(dict.fromkeys(library_names[place.pk] for place in places)),
+            "; ".join(dict.fromkeys(place.region.name for place in places if place.region)),
+            f"{url}#talk-{order}",
         )
 
 
@@ -371,10 +402,7 @@ def talk_export(request, fmt):
             "Фильтр заполнен с ошибкой: исправьте его на странице докладов.",
             content_type="text/plain; charset=utf-8",
         )
-    talks = filterset.sorted_qs.select_related("seminar").prefetch_related(speakers_prefetch())[
-        :EXPORT_MAX_ROWS
-    ]
-    rows = export_rows(request, talks)
+    rows = export_rows(request, filterset.sorted_qs[:EXPORT_MAX_ROWS])
     filename = f"doklady-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -123,3 +123,16 @@ def test_import_through_the_admin_is_recorded_with_the_editor(staff_client):
     talk_versions = {v.history_user.username for t in seminar.talks.all() for v in t.history.all()}
     assert talk_versions == {"staff"}
     assert Person.history.filter(history_user__username="staff").count() == Person.objects.count()
+
+
+def test_version_page_names_the_app_and_model_in_russian(staff_client, person):
+    first = person.history.earliest("history_id")
+
+    page = staff_client.get(
+        reverse("admin:people_person_simple_history", args=[person.pk, first.pk])
+    )
+
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page.content.decode(), re.S)[1]
+    assert "Historical" not in crumbs
+    assert ">People<" not in crumbs
+    assert ">Люди<" in crumbs

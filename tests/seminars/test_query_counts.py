@@ -80,5 +80,5 @@ def test_talk_list_nothing_found(client, db, rows):
 def test_talk_export(client, db, rows):
     factories.talks(rows)
 
-    assert queries(client, "/talks/export.csv") == 2
-    assert queries(client, "/talks/export.xlsx") == 2
+    assert queries(client, "/talks/export.csv") == 4
+    assert queries(client, "/talks/export.xlsx") == 4
