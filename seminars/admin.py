@@ -2,10 +2,14 @@ from functools import partial
 
 import nested_admin
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.urls import path
+from django.utils.functional import cached_property
+from nested_admin.formsets import NestedInlineFormSet
 
 from config.admin import ArchiveAdmin, ArchiveNestedAdmin
 from config.admin_search import FoldedSearchMixin
+from config.admin_widgets import AdminWidgetsMixin
 from config.scale import LargeTableAdmin, count_of
 
 from .importer.views import import_resolution
@@ -60,16 +64,52 @@ def _seminar_of(obj):
     return obj.seminar if obj.seminar_id else None
 
 
-class TalkSpeakerInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
+class PrefetchedInlineFormSet(NestedInlineFormSet):
+    """An inline formset that, to be displayed, takes its rows from its parent's prefetched rows.
+
+    The change form of a seminar nests a formset of speakers in every talk: without this each ran
+    a query of its own. Its forms' rows know their parent too (`talk.seminar` is asked for the
+    delete permission of every talk). A submitted formset reads the rows as before.
+    """
+
+    def get_queryset(self):
+        if not self.is_bound and not hasattr(self, "_queryset"):
+            prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
+            rows = prefetched.get(self.fk.remote_field.cache_name)
+            if rows is not None:
+                self._queryset = rows
+        return super().get_queryset()
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        parent = self.instance
+        if (
+            not self.is_bound
+            and parent.pk is not None
+            and getattr(form.instance, self.fk.attname) == parent.pk
+        ):
+            self.fk.set_cached_value(form.instance, parent)
+        return form
+
+    @cached_property
+    def empty_form(self):
+        # A property in Django: a new form, its fields deep-copied, each of the several times the
+        # admin and django-nested-admin walk the inlines (for the page, for its media…).
+        return super().empty_form
+
+
+class TalkSpeakerInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = TalkSpeaker
+    formset = PrefetchedInlineFormSet
     fields = ["order", "person", "position", "library", "department"]
     autocomplete_fields = ["person", "library", "department"]
     extra = 0
     min_num = 1
 
 
-class TalkInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class TalkInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Talk
+    formset = PrefetchedInlineFormSet
     fields = [
         "order",
         "title",
@@ -82,15 +122,26 @@ class TalkInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
     inlines = [TalkSpeakerInline]
     extra = 0
 
+    def get_queryset(self, request):
+        # The speakers of every talk in one query, as their inline would read them.
+        speakers = TalkSpeakerInline(TalkSpeaker, self.admin_site).get_queryset(request)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("topics", Prefetch("speakers", speakers.select_related("person")))
+        )
+
 
 class ResolutionItemInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = ResolutionItem
+    formset = PrefetchedInlineFormSet
     fields = ["order", "section", "text"]
     extra = 0
 
 
 class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Resolution
+    formset = PrefetchedInlineFormSet
     fields = ["preamble", "closing"]
     inlines = [ResolutionItemInline]
     extra = 0
@@ -99,6 +150,7 @@ class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
 
 class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = SeminarLink
+    formset = PrefetchedInlineFormSet
     fields = ["order", "kind", "title", "url"]
     extra = 0
 

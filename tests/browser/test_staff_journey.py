@@ -1,8 +1,11 @@
+import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from libraries.models import Library
 from seminars.models import Seminar
 
 IMPORTER_FIXTURES = Path(__file__).parent.parent / "seminars" / "importer" / "fixtures"
@@ -105,3 +108,33 @@ def test_staff_import_a_programme_confirm_the_draft_and_publish_it(page, django_
     page.get_by_role("link", name="Детская книга в цифровую эпоху").click()
     expect(page.locator("h1")).to_have_text("Детская книга в цифровую эпоху")
     expect(page.get_by_text("Детская книга онлайн: итоги трёх лет")).to_be_visible()
+
+
+def test_staff_edits_the_speakers_of_a_seminar_with_many_talks(page, django_user_model):
+    call_command("load_demo", stdout=io.StringIO())
+    seminar = Seminar.objects.get()
+    log_in(page, django_user_model, f"/admin/seminars/seminar/{seminar.pk}/change/")
+    expect(page.locator("#select2-id_talks-1-speakers-0-person-container")).to_have_text(
+        "Калиновская Ирина Михайловна"
+    )
+
+    # Another library for the speaker of the second talk: its links now lead to that library.
+    choose(page, "id_talks-1-speakers-0-library", "кручины", "Камчатская краевая детская")
+    library = Library.objects.get(name__contains="Кручины")
+    expect(page.locator("#view_id_talks-1-speakers-0-library")).to_have_attribute(
+        "href", f"/admin/libraries/library/{library.pk}/change/?_to_field=id"
+    )
+    # A second speaker for the first talk, in a row made from that talk's empty form.
+    talk = page.locator("#talks-0")
+    talk.locator(".djn-add-handler.djn-model-seminars-talkspeaker").click()
+    page.locator("#id_talks-0-speakers-1-order").fill("2")
+    choose(page, "id_talks-0-speakers-1-person", "калинов", "Калиновская Ирина Михайловна")
+    page.get_by_role("button", name="Сохранить и продолжить редактирование").click()
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    second, first = (seminar.talks.get(order=order) for order in (2, 1))
+    assert second.speakers.get().library == library
+    assert [str(s.person) for s in first.speakers.all()] == [
+        "Абрамкина Елена Ивановна",
+        "Калиновская Ирина Михайловна",
+    ]
