@@ -271,16 +271,18 @@ def matching(queryset, query, any_term=False):
     return queryset.filter(condition).annotate(search_rank=rank)
 
 
-def ranked(queryset, query, any_term, newest_first):
-    """Records matching `query`, annotated with `search_rank`, among the newest CANDIDATES matches.
+def ranked(queryset, query, any_term, candidates_order):
+    """Records matching `query`, annotated with `search_rank`: the first CANDIDATES matches in
+    `candidates_order`, ranked.
 
     Ranking reads every match's vector, and a common word («чтения») is in a third of a national
-    archive: 360,000 talks to rank for 21 hits, 0.6 s at 1M talks. The newest matches come from
-    an index walk in date order instead, and only those are ranked; a word with fewer matches is
-    ranked in full, as before.
+    archive: 360,000 talks to rank for 21 hits, 0.6 s at 1M talks. The first matches in an order
+    an index can walk (newest talks and seminars, latest resolution items, people and libraries
+    by name) are found at once, and only those are ranked; a word with fewer matches is ranked in
+    full.
     """
     candidates = (
-        matching(queryset, query, any_term).order_by(*newest_first).values("pk")[:CANDIDATES]
+        matching(queryset, query, any_term).order_by(*candidates_order).values("pk")[:CANDIDATES]
     )
     return matching(queryset.filter(pk__in=candidates), query, any_term)
 
@@ -390,10 +392,11 @@ class Hit:
     extra: dict = field(default_factory=dict)
 
 
-# Newest first: the tie-break after rank, and which matches `ranked()` keeps.
+# The tie-breaks after rank; for talks and seminars also which matches `ranked()` keeps.
 TALK_ORDER = ("-seminar__start_date", "seminar_id", "order")
 SEMINAR_ORDER = ("-start_date", "-id")
 ITEM_ORDER = ("-resolution__seminar__start_date", "resolution_id", "order")
+NAME_ORDER = ("sort_key", "id")
 
 
 def _talks(query, any_term):
@@ -490,17 +493,17 @@ def _person_hit(person, query):
 
 
 def _people(query, any_term):
-    people = matching(_published_speakers(), query, any_term).order_by(
-        "-search_rank", "sort_key", "id"
+    people = ranked(_published_speakers(), query, any_term, NAME_ORDER).order_by(
+        "-search_rank", *NAME_ORDER
     )
     return [_person_hit(person, query) for person in people[: GROUP_SIZE + 1]]
 
 
 def _libraries(query, any_term):
     libraries = (
-        matching(Library.objects.published(), query, any_term)
+        ranked(Library.objects.published(), query, any_term, NAME_ORDER)
         .select_related("parent")
-        .order_by("-search_rank", "sort_key", "id")
+        .order_by("-search_rank", *NAME_ORDER)
     )
     return [_library_hit(library, query) for library in libraries[: GROUP_SIZE + 1]]
 
@@ -518,7 +521,8 @@ def _resolution_items(query, any_term):
             ResolutionItem.objects.filter(resolution__seminar__is_published=True),
             query,
             any_term,
-            ITEM_ORDER,
+            # Latest added first: ordering by the seminar's date would join every matching item.
+            ("-id",),
         )
         .select_related("resolution__seminar")
         .order_by("-search_rank", *ITEM_ORDER)

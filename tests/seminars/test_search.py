@@ -9,6 +9,7 @@ from libraries.models import Library
 from people.models import Person
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.search import explain_talk_search, filter_talks, search, uses_gin_index
+from tests import factories
 
 MAYAK = "«Дети, книги и МАЯК» - детская страничка библиотеки в социальной сети ВКонтакте"
 VK_PARTNERSHIP = (
@@ -479,3 +480,21 @@ def test_talk_search_can_use_the_gin_index(demo_seminar):
     assert uses_gin_index("маяк") is True
     assert uses_gin_index("сетевых акций") is True
     assert "Seq Scan on seminars_talk" not in explain_talk_search("маяк")
+
+
+def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
+    """With more matches than CANDIDATES, the best of the newest are shown (seminars/search.py)."""
+    organizer = factories.library("Организатор")
+    titles = {2019: "Маяк для детей", 2020: "Опыт работы: маяк", 2021: "Новый опыт: маяк"}
+    for year, title in titles.items():
+        seminar = factories.seminar(f"Семинар {year}", organizer, datetime.date(year, 5, 1))
+        # The oldest is the best match: in its title and its abstract.
+        abstract = "Как работает «Маяк»" if year == 2019 else ""
+        Talk.objects.create(seminar=seminar, order=1, title=title, abstract=abstract)
+
+    all_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
+    monkeypatch.setattr("seminars.search.CANDIDATES", 2)
+    newest_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
+
+    assert all_ranked[0] == titles[2019]
+    assert sorted(newest_ranked) == sorted([titles[2020], titles[2021]])
