@@ -121,6 +121,10 @@ def _database():
         # A database that is down or hangs gets a 503 page within 3 s (config/errors.py),
         # not a request stuck for the driver's default wait.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        # A page reads a few rows by index: parallel workers only add start-up time and take the
+        # cores that concurrent requests need. Counts over the whole archive turn them back on
+        # (config/cache.py).
+        config["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0")
     return config
 
 

@@ -1,5 +1,6 @@
 import csv
 import json
+from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch, Q
@@ -516,13 +517,18 @@ def loosen_hints(request, filterset):
 
 def _statistics(request):
     form = StatisticsForm(request.GET or None)
-    years = statistics.years()
+    years = remember("statistics years", statistics.years)
     this_year = timezone.localdate().year
     default = next((year for year in years if year <= this_year), this_year)
     start, end = form.period(default)
     if not form.is_bound:
         form = StatisticsForm(initial={"year_from": start, "year_to": end})
-    return form, years, statistics.compute(start, end)
+    # Counts over every seminar and talk of the period: once per period and archive generation.
+    return (
+        form,
+        years,
+        remember(("statistics", start, end), partial(statistics.compute, start, end)),
+    )
 
 
 def statistics_page(request):

@@ -121,7 +121,7 @@ def aggregate_cache(settings):
     cache.clear()
 
 
-def test_remembered_value_is_computed_once_per_archive_generation(aggregate_cache):
+def test_remembered_value_is_computed_once_per_archive_generation(db, aggregate_cache):
     calls = []
 
     def compute():
@@ -182,7 +182,7 @@ def test_filter_form_is_rendered_once_per_query_and_archive_generation(
     assert '<span class="count">4</span>' in region_option(after_delete, "kamchatskii-krai")
 
 
-def test_while_one_request_recounts_the_others_get_the_previous_figures(aggregate_cache):
+def test_while_one_request_recounts_the_others_get_the_previous_figures(db, aggregate_cache):
     remember(("home",), lambda: 1)
     new_generation()
     seen_meanwhile = []
@@ -199,7 +199,7 @@ def test_while_one_request_recounts_the_others_get_the_previous_figures(aggregat
     assert remember(("home",), lambda: pytest.fail("counted again")) == 2
 
 
-def test_a_page_built_with_previous_figures_is_not_cached(rf, aggregate_cache, page_cache):
+def test_a_page_built_with_previous_figures_is_not_cached(rf, db, aggregate_cache, page_cache):
     remember(("home",), lambda: "old")
     new_generation()
     rendered = []
@@ -219,3 +219,30 @@ def test_a_page_built_with_previous_figures_is_not_cached(rf, aggregate_cache, p
     middleware(rf.get("/"))
 
     assert rendered == ["old", "new"]
+
+
+@pytest.mark.postgresql
+def test_parallel_workers_count_the_archive_but_not_a_page(db, aggregate_cache):
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    assert workers() == "0"
+    assert remember(("workers",), workers) == "2"
+    assert workers() == "0"
+
+
+def test_statistics_are_counted_again_after_a_change(
+    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    def talks_in_2021():
+        stats = client.get("/statistics/", {"year_from": 2021, "year_to": 2021}).context["stats"]
+        return next(row[1] for row in stats.table("summary").rows if row[0] == "Доклады")
+
+    before = talks_in_2021()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.talks.get(order=12).delete()
+
+    assert before == 12
+    assert talks_in_2021() == 11
