@@ -91,11 +91,13 @@ def filters_fragment(request):
 
     A filter form with its facet counts renders the same for the same query until the archive
     changes, and rendering it — a select of 89 regions, a checkbox per facet option — costs more
-    than the list beside it. The page number does not change the form.
+    than the list beside it. The page number does not change the form. Call it after the counts
+    the form shows have been read.
     """
     query = sorted((name, value) for name, values in request.GET.lists() for value in values)
     return {
-        "seconds": settings.AGGREGATE_CACHE_SECONDS,
+        # A form showing previous figures while they are recounted is not kept.
+        "seconds": 0 if _served_stale.get() else settings.AGGREGATE_CACHE_SECONDS,
         "key": f"{generation()}:{urlencode([item for item in query if item[0] != 'page'])}",
     }
 
@@ -124,6 +126,14 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Whether this request was given previous figures (`remember`): asked of every request.
+        stale = _served_stale.set(False)
+        try:
+            return self.respond(request)
+        finally:
+            _served_stale.reset(stale)
+
+    def respond(self, request):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not self.cacheable(request):
             return self.get_response(request)
@@ -131,13 +141,8 @@ class AnonymousPageCacheMiddleware:
         key = get_cache_key(request, prefix, "GET", cache=cache)
         if key is not None and (response := cache.get(key)) is not None:
             return response
-        stale = _served_stale.set(False)
-        try:
-            response = self.get_response(request)
-            fresh = not _served_stale.get()
-        finally:
-            _served_stale.reset(stale)
-        if request.method == "GET" and fresh and self.storable(response):
+        response = self.get_response(request)
+        if request.method == "GET" and not _served_stale.get() and self.storable(response):
             key = learn_cache_key(request, response, seconds, prefix, cache=cache)
             cache.set(key, response, seconds)
         return response

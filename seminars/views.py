@@ -35,6 +35,15 @@ SUGGEST_SIZE = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
+# Search vectors are read by the database only; lists never show an abstract or a description.
+SPEAKER_TEXT_RELATED = ("person", "library", "library__parent")
+TALK_ROW_DEFERRED = (
+    "abstract",
+    "search_vector",
+    "seminar__goal",
+    "seminar__description",
+    "seminar__search_vector",
+)
 
 
 def seminar_rows(seminars):
@@ -56,17 +65,6 @@ def speakers_prefetch(prefix=""):
             "person", "library", "library__parent", "library__region"
         ).defer(*(f"{related}__search_vector" for related in SPEAKER_TEXT_RELATED)),
     )
-
-
-# Search vectors are read by the database only; lists never show an abstract or a description.
-SPEAKER_TEXT_RELATED = ("person", "library", "library__parent")
-TALK_ROW_DEFERRED = (
-    "abstract",
-    "search_vector",
-    "seminar__goal",
-    "seminar__description",
-    "seminar__search_vector",
-)
 
 
 def visible_seminars(request):
