@@ -249,9 +249,13 @@ class TalkFilter(django_filters.FilterSet):
     def sorted_qs(self):
         """The result in the chosen order; when none is chosen, best text match first, else newest."""
         queryset = self.qs
-        if self.form.cleaned_data.get("sort") or "search_rank" in queryset.query.annotations:
+        if self.form.cleaned_data.get("sort") or self.ranked_by_default():
             return queryset
         return self.filter_sort(queryset, "sort", "")
+
+    def ranked_by_default(self):
+        """Whether the result is in order of relevance because there is text and no chosen order."""
+        return "search_rank" in self.qs.query.annotations and not self.form.cleaned_data.get("sort")
 
     def active(self):
         """Names of the filters the visitor set, in the form's order (read from the raw query)."""

@@ -354,3 +354,15 @@ def test_null_bytes_are_a_form_error(client, demo_seminar, params):
 
     assert response.status_code == 200
     assert list(response.context["form"].errors) == list(params)
+
+
+def test_a_text_in_very_many_talks_lists_them_newest_first(client, demo_seminar, monkeypatch):
+    ranked = client.get("/talks/", {"q": "библиотеки"})
+    monkeypatch.setattr("seminars.views.RANK_LIMIT", 3)
+    by_date = client.get("/talks/", {"q": "библиотеки"})
+
+    assert ranked.context["page"].paginator.count == by_date.context["page"].paginator.count > 3
+    assert orders(ranked) != sorted(orders(ranked))
+    assert "показаны по дате" not in ranked.content.decode()
+    assert orders(by_date) == sorted(orders(by_date))
+    assert "показаны по дате, сначала новые" in by_date.content.decode()
