@@ -70,7 +70,19 @@ def restore_migrated_data(django_db_blocker):
 @pytest.fixture
 def site(browser, live_server, demo_seminar):
     """The demo data behind a live server; the test's data is loaded inside the test's database."""
+    # On in-memory SQLite every server thread uses the test's one connection, and Chromium sends
+    # requests in parallel (a page, its autocompletes): two queries at once on that connection
+    # once hung a run for good. One request at a time, as Django's LiveServerTestCase asks.
+    server = live_server.thread.httpd
+    app, lock = server.get_app(), threading.Lock()
+
+    def one_at_a_time(environ, start_response):
+        with lock:
+            return app(environ, start_response)
+
+    server.set_app(one_at_a_time)
     yield live_server
+    server.set_app(app)
     # The server answers each request in a daemon thread that closes the database connections when
     # it is done. One still busy (a stylesheet, a favicon) when the live server stops at the end of
     # the session fails on the in-memory SQLite connection that is then no longer shared.
