@@ -38,7 +38,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 # Search vectors are read by the database only; lists never show an abstract or a description.
-SPEAKER_TEXT_RELATED = ("person", "library", "library__parent")
 TALK_ROW_DEFERRED = (
     "abstract",
     "search_vector",
@@ -65,7 +64,9 @@ def speakers_prefetch(prefix=""):
         f"{prefix}speakers",
         queryset=TalkSpeaker.objects.select_related(
             "person", "library", "library__parent", "library__region"
-        ).defer(*(f"{related}__search_vector" for related in SPEAKER_TEXT_RELATED)),
+        ).defer(
+            "person__search_vector", "library__search_vector", "library__parent__search_vector"
+        ),
     )
 
 
