@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from config.cache import remember
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
+from seminars.rows import talk_rows
 from seminars.views import (
     TALK_ROW_DEFERRED,
     filter_data,
     seminar_rows,
-    speakers_prefetch,
     suggest_response,
 )
 
@@ -39,7 +39,6 @@ def talks_where(keys):
         .filter(pk__in=keys)
         .select_related("seminar")
         .defer(*TALK_ROW_DEFERRED)
-        .prefetch_related(speakers_prefetch())
         .order_by("-seminar__start_date", "seminar_id", "order")
     )
 
@@ -91,7 +90,7 @@ def library_detail(request, slug):
         "branches": library.branches.published().select_related("locality"),
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
-        "talks": talks[:DETAIL_ROWS],
+        "talks": talk_rows(talks[:DETAIL_ROWS]),
         "seminars": seminars[:DETAIL_ROWS],
     }
     return render(request, "libraries/library_detail.html", context)
@@ -155,7 +154,7 @@ def region_detail(request, slug):
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
         "talk_count": remember(("region talks", region.pk), talks.count),
-        "talks": talks[:DETAIL_ROWS],
+        "talks": talk_rows(talks[:DETAIL_ROWS]),
         "seminars": seminars[:DETAIL_ROWS],
         "libraries": libraries[:LIBRARIES_PER_PAGE],
     }

@@ -32,6 +32,17 @@ class PersonQuerySet(models.QuerySet):
         ]
 
 
+def full_name(last_name, first_name, patronymic):
+    """«Абрамкина Елена Ивановна»."""
+    return " ".join(part for part in (last_name, first_name, patronymic) if part)
+
+
+def short_name(last_name, first_name, patronymic):
+    """«Абрамкина Е. И.»."""
+    initials = " ".join(f"{part[0]}." for part in (first_name, patronymic) if part)
+    return f"{last_name} {initials}".strip()
+
+
 class Person(models.Model):
     class Consent(models.TextChoices):
         UNKNOWN = "unknown", "не получено"
@@ -109,14 +120,11 @@ class Person(models.Model):
 
     @property
     def full_name(self):
-        """«Абрамкина Елена Ивановна»."""
-        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+        return full_name(self.last_name, self.first_name, self.patronymic)
 
     @property
     def short_name(self):
-        """«Абрамкина Е. И.»."""
-        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.patronymic)
 
     @property
     def is_public(self):

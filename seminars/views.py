@@ -24,6 +24,7 @@ from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
+from .rows import speakers_of, talk_rows
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
@@ -177,11 +178,10 @@ def resolution_context(seminar):
 
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
-    talks = list(
-        seminar.talks.defer("search_vector")
-        .prefetch_related(speakers_prefetch(), "topics")
-        .order_by("order")
-    )
+    talks = list(seminar.talks.defer("search_vector").prefetch_related("topics").order_by("order"))
+    speakers = speakers_of([talk.pk for talk in talks])
+    for talk in talks:
+        talk.programme_speakers = speakers.get(talk.pk, [])
     context = {
         "page_title": seminar.title,
         "page_description": seminar_description(seminar),
@@ -276,10 +276,10 @@ def event_jsonld(request, seminar, talks):
             }
         ),
         "performer": [
-            {"@type": "Person", "name": speaker.person.full_name}
+            {"@type": "Person", "name": speaker.public_name}
             for talk in talks
-            for speaker in talk.speakers.all()
-            if speaker.person.is_public
+            for speaker in talk.programme_speakers
+            if speaker.public_name
         ],
     }
     text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -306,11 +306,7 @@ def talk_list(request):
     filterset = talk_filter(request)
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
-    talks = (
-        talks.select_related("seminar")
-        .defer(*TALK_ROW_DEFERRED)
-        .prefetch_related(speakers_prefetch())
-    )
+    talks = talks.select_related("seminar").defer(*TALK_ROW_DEFERRED)
     paginator = KeysFirstPaginator(talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request)))
     # Ranking reads every match's vector: a word in a third of a national archive took 1 s.
     newest_instead = valid and filterset.ranked_by_default() and paginator.count > RANK_LIMIT
@@ -324,6 +320,7 @@ def talk_list(request):
         "filter": filterset,
         "form": filterset.form,
         "page": page,
+        "talks": talk_rows(page),
         "facets": facet_options(request, filterset) if valid else {},
         "loosen": loosen_hints(request, filterset) if valid and not page.paginator.count else [],
         "filtered": valid and bool(filterset.active()),

@@ -1,7 +1,9 @@
 """How a library and a speaker read on every public page.
 
 Python rather than included templates: a list page shows dozens of speakers, and each nested
-`{% include %}` of a few lines cost more than the rest of the row (docs/performance.md).
+`{% include %}` of a few lines cost more than the rest of the row (docs/performance.md). The
+functions below the filters take plain values, for rows built without model instances
+(`seminars.rows`).
 """
 
 from django import template
@@ -13,14 +15,10 @@ register = template.Library()
 @register.filter
 def library_name(library):
     """«МБУК «ЦБС» (ЦГБ)»: legal form and name, with the parent's short name for a branch."""
-    if library.legal_form:
-        own = format_html("{} «{}»", library.legal_form, library.name)
-    else:
-        own = conditional_escape(library.name)
-    if not library.parent_id:
-        return own
-    parent = library.parent
-    return format_html("{} ({})", own, parent.short_name or parent.name)
+    parent = library.parent if library.parent_id else None
+    return library_label(
+        library.legal_form, library.name, parent and (parent.short_name or parent.name)
+    )
 
 
 @register.filter
@@ -28,26 +26,31 @@ def library_link(library):
     """The library's name, linked to its page when the page is public."""
     if not library.is_published:
         return library_name(library)
-    return format_html('<a href="{}">{}</a>', library.get_absolute_url(), library_name(library))
+    return link(library.get_absolute_url(), library_name(library))
 
 
-@register.filter
-def speaker_line(speaker):
-    """A speaker as a programme shows them.
-
-    152-ФЗ: with consent, the full name linked to their page and the position held then; without,
-    «Фамилия И. О.» only. The workplace and its region are shown either way.
-    """
-    person = speaker.person
-    if person.is_public:
-        line = format_html('<a href="{}">{}</a>', person.get_absolute_url(), person.full_name)
-        if speaker.position:
-            line = format_html("{}, {}", line, speaker.position)
+def library_label(legal_form, name, parent_name):
+    if legal_form:
+        own = format_html("{} «{}»", legal_form, name)
     else:
-        line = conditional_escape(person.short_name)
-    library = speaker.library
+        own = conditional_escape(name)
+    return format_html("{} ({})", own, parent_name) if parent_name else own
+
+
+def link(url, text):
+    return format_html('<a href="{}">{}</a>', url, text)
+
+
+def speaker_label(name, position, library, region):
+    """«name, position, library (region)»; each part after the name is optional.
+
+    152-ФЗ: with consent, the name is the full name linked to their page and the position is the
+    one held then; without, «Фамилия И. О.» and no position. The workplace and its region are
+    shown either way.
+    """
+    line = format_html("{}, {}", name, position) if position else conditional_escape(name)
     if library:
-        line = format_html("{}, {}", line, library_link(library))
-        if library.region_id:
-            line = format_html("{} ({})", line, library.region.name)
+        line = format_html("{}, {}", line, library)
+        if region:
+            line = format_html("{} ({})", line, region)
     return line
