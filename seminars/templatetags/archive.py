@@ -30,10 +30,7 @@ def library_link(library):
 
 
 def library_label(legal_form, name, parent_name):
-    if legal_form:
-        own = format_html("{} «{}»", legal_form, name)
-    else:
-        own = conditional_escape(name)
+    own = format_html("{} «{}»", legal_form, name) if legal_form else conditional_escape(name)
     return format_html("{} ({})", own, parent_name) if parent_name else own
 
 
