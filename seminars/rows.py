@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from people.models import Person, full_name, short_name
 
-from .models import TalkSpeaker
+from .models import Talk, TalkSpeaker
 from .templatetags.archive import library_label, link, speaker_label
 from .templatetags.russian import date_range
 
@@ -42,6 +42,12 @@ class Speaker:
     line: SafeString
     # The full name when the person agreed to be shown (JSON-LD lists only them), else "".
     public_name: str
+
+
+@dataclass(slots=True, frozen=True)
+class Topic:
+    name: str
+    slug: str
 
 
 @dataclass(slots=True)
@@ -88,6 +94,19 @@ def speakers_of(talk_ids):
         line = speaker_label(name, position, place, region)
         speakers.setdefault(talk_id, []).append(Speaker(line, public_name))
     return speakers
+
+
+def topics_of(talk_ids):
+    """{talk id: [Topic(name, slug), …]} by name, from one query."""
+    topics = {}
+    rows = (
+        Talk.topics.through.objects.filter(talk_id__in=talk_ids)
+        .order_by("talk_id", "topic__sort_key", "topic_id")
+        .values_list("talk_id", "topic__name", "topic__slug")
+    )
+    for talk_id, name, slug in rows:
+        topics.setdefault(talk_id, []).append(Topic(name, slug))
+    return topics
 
 
 def talk_rows(talks):

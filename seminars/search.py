@@ -22,7 +22,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -87,9 +87,17 @@ class Query:
     def __bool__(self):
         return bool(self.terms)
 
-    @property
+    # Cached: the results page highlights the query in a hundred names and titles.
+    @cached_property
     def stems(self):
         return [_stem(term) for term in self.terms]
+
+    @cached_property
+    def words(self):
+        """Whole words starting with a stem, for highlighting."""
+        return re.compile(
+            "|".join(_pattern(stem) + r"\w*" for stem in self.stems), flags=re.IGNORECASE
+        )
 
 
 def _stem(term):
@@ -319,9 +327,8 @@ def highlight(text, query):
         return ""
     if not query:
         return escape(text)
-    alternatives = "|".join(_pattern(stem) + r"\w*" for stem in query.stems)
     parts, last = [], 0
-    for found in re.finditer(alternatives, text, flags=re.IGNORECASE):
+    for found in query.words.finditer(text):
         parts += [escape(text[last : found.start()]), f"<mark>{escape(found.group())}</mark>"]
         last = found.end()
     parts.append(escape(text[last:]))

@@ -24,7 +24,7 @@ from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
-from .rows import speakers_of, talk_rows
+from .rows import speakers_of, talk_rows, topics_of
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
@@ -145,13 +145,15 @@ def seminar_list(request):
 
 def get_seminar(request, year, slug):
     seminar = get_object_or_404(
-        visible_seminars(request).select_related(
+        visible_seminars(request)
+        .select_related(
             "organizer",
             "organizer__parent",
             "organizer__region",
             "organizer__locality",
             "organizer_department",
-        ),
+        )
+        .defer("search_vector", "organizer__search_vector", "organizer__parent__search_vector"),
         slug=slug,
     )
     if seminar.start_date.year != year:
@@ -178,10 +180,12 @@ def resolution_context(seminar):
 
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
-    talks = list(seminar.talks.defer("search_vector").prefetch_related("topics").order_by("order"))
-    speakers = speakers_of([talk.pk for talk in talks])
+    talks = list(seminar.talks.defer("search_vector").order_by("order"))
+    keys = [talk.pk for talk in talks]
+    speakers, topics = speakers_of(keys), topics_of(keys)
     for talk in talks:
         talk.programme_speakers = speakers.get(talk.pk, [])
+        talk.topic_list = topics.get(talk.pk, [])
     context = {
         "page_title": seminar.title,
         "page_description": seminar_description(seminar),
