@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from config.cache import remember
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.rows import talk_rows
+from seminars.rows import seminar_cards, talk_rows
 from seminars.views import (
     TALK_ROW_DEFERRED,
     filter_data,
-    seminar_rows,
     suggest_response,
 )
 
@@ -77,10 +76,8 @@ def library_detail(request, slug):
     # whole archive from the newest talk looking for them.
     roles = TalkSpeaker.objects.filter(Q(library__in=tree) | Q(department__in=departments))
     talks = talks_where(list(roles.values_list("talk", flat=True)))
-    seminars = seminar_rows(
-        Seminar.objects.published().filter(
-            organizer__in=[pk for pk, level in tree.items() if level <= 1]
-        )
+    seminars = Seminar.objects.published().filter(
+        organizer__in=[pk for pk, level in tree.items() if level <= 1]
     )
     context = {
         "page_title": library.short_name or library.name,
@@ -91,7 +88,7 @@ def library_detail(request, slug):
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
         "talks": talk_rows(talks[:DETAIL_ROWS]),
-        "seminars": seminars[:DETAIL_ROWS],
+        "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
     }
     return render(request, "libraries/library_detail.html", context)
 
@@ -134,12 +131,10 @@ def region_list(request):
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     talks = talks_where(TalkSpeaker.objects.filter(library__region=region).values("talk"))
-    seminars = seminar_rows(
-        # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once.
-        Seminar.objects.published().filter(
-            Q(organizer__in=Library.objects.filter(region=region).values("pk"))
-            | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
-        )
+    # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once.
+    seminars = Seminar.objects.published().filter(
+        Q(organizer__in=Library.objects.filter(region=region).values("pk"))
+        | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
     )
     libraries = (
         Library.objects.published()
@@ -155,7 +150,7 @@ def region_detail(request, slug):
         "region": region,
         "talk_count": remember(("region talks", region.pk), talks.count),
         "talks": talk_rows(talks[:DETAIL_ROWS]),
-        "seminars": seminars[:DETAIL_ROWS],
+        "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
         "libraries": libraries[:LIBRARIES_PER_PAGE],
     }
     return render(request, "libraries/region_detail.html", context)

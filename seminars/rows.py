@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 
 from people.models import Person, full_name, short_name
 
-from .models import Talk, TalkSpeaker
+from .models import Seminar, Talk, TalkSpeaker
 from .templatetags.archive import library_label, link, speaker_label
 from .templatetags.russian import date_range
 
@@ -107,6 +107,56 @@ def topics_of(talk_ids):
     for talk_id, name, slug in rows:
         topics.setdefault(talk_id, []).append(Topic(name, slug))
     return topics
+
+
+SEMINAR_COLUMNS = (
+    "title",
+    "slug",
+    "start_date",
+    "end_date",
+    "kind",
+    "format",
+    "organizer__legal_form",
+    "organizer__name",
+    "organizer__parent__short_name",
+    "organizer__parent__name",
+)
+KINDS, FORMATS = dict(Seminar.Kind.choices), dict(Seminar.Format.choices)
+
+
+@dataclass(slots=True)
+class SeminarCard:
+    title: str
+    url: str
+    dates: str
+    kind: str
+    format: str
+    organizer: SafeString
+    # Set when the list counts talks (the seminar list), None elsewhere.
+    talk_count: int | None
+
+
+def seminar_cards(seminars, talk_count=False):
+    """Cards for `includes/seminar_cards.html` from a queryset of seminars, one query.
+
+    With `talk_count`, the queryset is annotated with `talk_count` and the cards show it.
+    """
+    columns = (*SEMINAR_COLUMNS, "talk_count") if talk_count else SEMINAR_COLUMNS
+    cards = []
+    for row in seminars.values_list(*columns):
+        title, slug, start, end, kind, form, legal_form, name, parent_short, parent = row[:10]
+        cards.append(
+            SeminarCard(
+                title=title,
+                url=reverse("seminars:seminar_detail", args=[start.year, slug]),
+                dates=date_range(start, end),
+                kind=KINDS.get(kind, kind),
+                format=FORMATS.get(form, form),
+                organizer=library_label(legal_form, name, parent_short or parent),
+                talk_count=row[10] if talk_count else None,
+            )
+        )
+    return cards
 
 
 def talk_rows(talks):

@@ -24,7 +24,7 @@ from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
-from .rows import speakers_of, talk_rows, topics_of
+from .rows import seminar_cards, speakers_of, talk_rows, topics_of
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
@@ -37,7 +37,6 @@ SEMINARS_PER_PAGE = 20
 SUGGEST_SIZE = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-SEMINAR_LIST_RELATED = ("organizer", "organizer__parent", "organizer__region")
 # Search vectors are read by the database only; lists never show an abstract or a description.
 TALK_ROW_DEFERRED = (
     "abstract",
@@ -46,17 +45,6 @@ TALK_ROW_DEFERRED = (
     "seminar__description",
     "seminar__search_vector",
 )
-
-
-def seminar_rows(seminars):
-    """Seminars as lists show them: organiser joined; goal, description and vectors left unread."""
-    return seminars.select_related(*SEMINAR_LIST_RELATED).defer(
-        "goal",
-        "description",
-        "search_vector",
-        "organizer__search_vector",
-        "organizer__parent__search_vector",
-    )
 
 
 def speakers_prefetch(prefix=""):
@@ -105,15 +93,17 @@ def archive_statistics():
 
 def home(request):
     today = timezone.localdate()
-    seminars = seminar_rows(Seminar.objects.published())
+    seminars = Seminar.objects.published()
     context = {
         "page_title": "Архив семинаров для библиотекарей",
         "page_description": (
             "Методическая копилка: семинары, конференции и вебинары для библиотекарей — "
             "доклады, докладчики, библиотеки и регионы, резолюции."
         ),
-        "latest": seminars.filter(start_date__lte=today)[:5],
-        "upcoming": seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5],
+        "latest": seminar_cards(seminars.filter(start_date__lte=today)[:5]),
+        "upcoming": seminar_cards(
+            seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5]
+        ),
         **remember("home", archive_statistics),
     }
     return render(request, "home.html", context)
@@ -122,10 +112,8 @@ def home(request):
 def seminar_list(request):
     filterset = SeminarFilter(filter_data(request.GET), queryset=Seminar.objects.published())
     seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
-    seminars = (
-        seminar_rows(seminars)
-        .annotate(talk_count=count_of(Talk, "seminar"))
-        .order_by("-start_date", "-id")
+    seminars = seminars.annotate(talk_count=count_of(Talk, "seminar")).order_by(
+        "-start_date", "-id"
     )
     paginator = RememberedCountPaginator(
         seminars, SEMINARS_PER_PAGE, count_key=("seminars", filter_key(request))
@@ -136,7 +124,7 @@ def seminar_list(request):
         "page_description": "Семинары, конференции и вебинары методического отдела по годам.",
         "form": filterset.form,
         "page": page,
-        "seminars": page.object_list,
+        "seminars": seminar_cards(page.object_list, talk_count=True),
         "filtered": bool(filter_data(request.GET)),
         "filters": filters_fragment(request),
     }

