@@ -130,7 +130,11 @@ def region_list(request):
 
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    talks = talks_where(TalkSpeaker.objects.filter(library__region=region).values("talk"))
+    # The region's library keys first, as the talk filter does (seminars.filters.in_libraries).
+    region_libraries = list(
+        Library.objects.filter(region=region).order_by().values_list("pk", flat=True)
+    )
+    talks = talks_where(TalkSpeaker.objects.filter(library__in=region_libraries).values("talk"))
     # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once.
     seminars = Seminar.objects.published().filter(
         Q(organizer__in=Library.objects.filter(region=region).values("pk"))

@@ -160,7 +160,7 @@ def seminar_cards(seminars, talk_count=False):
 
 
 def talk_rows(talks):
-    """Rows for `includes/talk_item.html` from talks with their seminar joined."""
+    """Rows for `includes/talk_cards.html` from talks with their seminar joined."""
     talks = list(talks)
     speakers = speakers_of([talk.pk for talk in talks])
     seminars = {}

@@ -36,7 +36,7 @@ def test_region_list(client, db, rows):
 def test_region_detail(client, db, rows):
     factories.talks(rows)
 
-    assert queries(client, "/regions/kamchatskii-krai/") == 7
+    assert queries(client, "/regions/kamchatskii-krai/") == 8
 
 
 @pytest.mark.parametrize("rows", [1, 50])
