@@ -81,14 +81,14 @@ class LargeTableAdmin:
     show_facets = admin.ShowFacets.NEVER
 
 
-def count_of(model, field):
-    """The number of `model` rows whose `field` points to the outer row.
+def count_of(model, field, **conditions):
+    """The number of `model` rows whose `field` points to the outer row (and match `conditions`).
 
     A correlated subquery runs only for the rows on the page; `Count()` in `annotate()` would join
     and group the whole child table first.
     """
     children = (
-        model._default_manager.filter(**{field: OuterRef("pk")})
+        model._default_manager.filter(**{field: OuterRef("pk")}, **conditions)
         .order_by()
         .values(field)
         .annotate(n=Count("*"))

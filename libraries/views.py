@@ -3,9 +3,9 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from config.cache import remember
-from seminars.filters import LibraryFilter, library_matches
+from seminars.filters import LibraryFilter, TalkFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.rows import seminar_cards, talk_rows
+from seminars.rows import library_items, seminar_cards, talk_rows
 from seminars.views import (
     TALK_ROW_DEFERRED,
     filter_data,
@@ -38,7 +38,7 @@ def talks_where(keys):
         .filter(pk__in=keys)
         .select_related("seminar")
         .defer(*TALK_ROW_DEFERRED)
-        .order_by("-seminar__start_date", "seminar_id", "order")
+        .order_by(*TalkFilter.SORTS["newest"])
     )
 
 
@@ -140,13 +140,7 @@ def region_detail(request, slug):
         Q(organizer__in=Library.objects.filter(region=region).values("pk"))
         | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
     )
-    libraries = (
-        Library.objects.published()
-        .filter(region=region, parent=None)
-        .select_related("locality")
-        .annotate(branch_count=Count("branches", filter=Q(branches__is_published=True)))
-        .order_by("sort_key", "id")
-    )
+    libraries = Library.objects.published().filter(region=region, parent=None)
     context = {
         "page_title": region.name,
         "library_count": libraries.count(),
@@ -155,7 +149,7 @@ def region_detail(request, slug):
         "talk_count": remember(("region talks", region.pk), talks.count),
         "talks": talk_rows(talks[:DETAIL_ROWS]),
         "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
-        "libraries": libraries[:LIBRARIES_PER_PAGE],
+        "libraries": library_items(libraries.order_by("sort_key", "id")[:LIBRARIES_PER_PAGE]),
     }
     return render(request, "libraries/region_detail.html", context)
 

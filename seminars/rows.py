@@ -1,4 +1,4 @@
-"""Talks as list pages show them, built from plain values.
+"""Talks, seminars and libraries as list pages show them, built from plain values.
 
 A page of 20 talks through model instances made ~150 objects (speakers, people, libraries, their
 parents and regions) from a five-table prefetch that took longer to compile than to run, and
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from config.scale import count_of
+from libraries.models import Library
 from people.models import Person, full_name, short_name
 
 from .models import Seminar, Talk, TalkSpeaker
@@ -157,6 +159,26 @@ def seminar_cards(seminars, talk_count=False):
             )
         )
     return cards
+
+
+@dataclass(slots=True)
+class LibraryItem:
+    url: str
+    name: SafeString
+    locality: str | None
+    branch_count: int
+
+
+def library_items(libraries):
+    """Head libraries for a list: linked name, place, published branches counted; one query."""
+    url = slug_url("libraries:library_detail")
+    rows = libraries.annotate(
+        branch_count=count_of(Library, "parent", is_published=True)
+    ).values_list("slug", "legal_form", "name", "locality__name", "branch_count")
+    return [
+        LibraryItem(url(slug), library_label(legal_form, name, None), locality, branch_count)
+        for slug, legal_form, name, locality, branch_count in rows
+    ]
 
 
 def talk_rows(talks):

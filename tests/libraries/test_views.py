@@ -14,11 +14,15 @@ def test_region_page_lists_its_talks_libraries_and_seminars(client, demo_seminar
     assert "<h1>Камчатский край</h1>" in html
     assert "Дальневосточный федеральный округ" in html
     assert 'href="/talks/?region=kamchatskii-krai">Все 5 докладов из региона' in html
-    assert [library.name for library in response.context["libraries"]] == [
+    heads = [
         "Камчатская краевая детская библиотека им. В. Кручины",
         "Соболевская библиотека",
         "Централизованная библиотечная система г. Петропавловска-Камчатского",
     ]
+    assert [library.url for library in response.context["libraries"]] == [
+        Library.objects.get(name=name).get_absolute_url() for name in heads
+    ]
+    assert "КГБУ «Камчатская краевая детская библиотека им. В. Кручины»" in html
     assert [card.url for card in response.context["seminars"]] == [demo_seminar.get_absolute_url()]
 
 
