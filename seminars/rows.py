@@ -164,9 +164,9 @@ def seminar_cards(seminars, talk_count=False):
 @dataclass(slots=True)
 class LibraryItem:
     url: str
-    name: SafeString
+    name: str
     locality: str | None
-    branch_count: int
+    branch_count: int = 0
 
 
 def library_items(libraries):

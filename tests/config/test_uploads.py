@@ -36,10 +36,14 @@ def jpeg_with_gps():
 
 
 def docx_bytes():
+    """The same bytes on every call: `writestr` with a name stamps the current time."""
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in (
+            ("[Content_Types].xml", "<Types/>"),
+            ("word/document.xml", "<document/>"),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2021, 11, 24, 0, 0, 0)), text)
     return output.getvalue()
 
 

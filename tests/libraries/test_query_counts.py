@@ -22,7 +22,7 @@ def test_library_detail(client, db, rows):
     for number in range(rows):
         Department.objects.create(library=library, name=f"Отдел {number}")
 
-    assert queries(client, library.get_absolute_url()) == 10
+    assert queries(client, library.get_absolute_url()) == 9
 
 
 @pytest.mark.parametrize("rows", [1, 50])
