@@ -4,6 +4,8 @@ Two costs grow with the tables: counting rows for the paginator, and annotating 
 count of its children through JOIN + GROUP BY over the whole table. Both are bounded here.
 """
 
+from operator import attrgetter
+
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
@@ -59,6 +61,11 @@ class KeysFirstPaginator(RememberedCountPaginator):
 
     shallow = 200
 
+    def __init__(self, *args, key=attrgetter("pk"), **kwargs):
+        """`key` reads a row's primary key: `itemgetter(0)` for `values_list("pk", …)` rows."""
+        super().__init__(*args, **kwargs)
+        self.key = key
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
@@ -68,7 +75,7 @@ class KeysFirstPaginator(RememberedCountPaginator):
         if bottom < self.shallow:
             return self._get_page(list(self.object_list[bottom:top]), number, self)
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        rows = {self.key(row): row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 

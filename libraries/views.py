@@ -5,9 +5,15 @@ from django.shortcuts import get_object_or_404, render
 from config.cache import remember
 from seminars.filters import LibraryFilter, TalkFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.rows import LibraryItem, library_items, seminar_cards, slug_url, talk_rows
+from seminars.rows import (
+    TALK_COLUMNS,
+    LibraryItem,
+    library_items,
+    seminar_cards,
+    slug_url,
+    talk_rows,
+)
 from seminars.views import (
-    TALK_ROW_DEFERRED,
     filter_data,
     suggest_response,
 )
@@ -47,9 +53,8 @@ def talks_where(keys):
     return (
         Talk.objects.published()
         .filter(pk__in=keys)
-        .select_related("seminar")
-        .defer(*TALK_ROW_DEFERRED)
         .order_by(*TalkFilter.SORTS["newest"])
+        .values_list(*TALK_COLUMNS)
     )
 
 

@@ -181,30 +181,42 @@ def library_items(libraries):
     ]
 
 
+TALK_COLUMNS = (
+    "pk",
+    "order",
+    "title",
+    "recording_url",
+    "seminar_id",
+    "seminar__title",
+    "seminar__slug",
+    "seminar__start_date",
+    "seminar__end_date",
+)
+
+
 def talk_rows(talks):
-    """Rows for `includes/talk_cards.html` from talks with their seminar joined."""
+    """Rows for `includes/talk_cards.html` from `values_list(*TALK_COLUMNS)` of talks."""
     talks = list(talks)
-    speakers = speakers_of([talk.pk for talk in talks])
+    speakers = speakers_of([talk[0] for talk in talks])
     seminars = {}
     rows = []
-    for talk in talks:
-        seminar = talk.seminar
-        if seminar.pk not in seminars:
-            seminars[seminar.pk] = (
-                seminar.get_absolute_url(),
-                date_range(seminar.start_date, seminar.end_date),
+    for pk, order, title, recording_url, seminar, seminar_title, slug, start, end in talks:
+        if seminar not in seminars:
+            seminars[seminar] = (
+                reverse("seminars:seminar_detail", args=[start.year, slug]),
+                date_range(start, end),
             )
-        url, dates = seminars[seminar.pk]
+        url, dates = seminars[seminar]
         rows.append(
             TalkRow(
-                pk=talk.pk,
-                order=talk.order,
-                title=talk.title,
-                url=f"{url}#talk-{talk.order}",
-                seminar_title=seminar.title,
+                pk=pk,
+                order=order,
+                title=title,
+                url=f"{url}#talk-{order}",
+                seminar_title=seminar_title,
                 dates=dates,
-                recording_url=talk.recording_url,
-                speakers=speakers.get(talk.pk, []),
+                recording_url=recording_url,
+                speakers=speakers.get(pk, []),
             )
         )
     return rows

@@ -393,7 +393,7 @@ def test_search_page_query_count_does_not_grow_with_hits(
 def talk_list_titles(client, **params):
     response = client.get("/talks/", params)
     assert response.status_code == 200
-    return [talk.title for talk in response.context["page"]]
+    return [talk.title for talk in response.context["talks"]]
 
 
 def test_talk_list_text_box_uses_the_engine_best_match_first(client, demo_seminar):
