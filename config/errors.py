@@ -11,13 +11,16 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
+from config.context_processors import site_urls
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
 
 def _page(template, status, title, **context):
-    html = loader.render_to_string(template, {"page_title": title, **context})
+    context = {"page_title": title, **site_urls(None), **context}
+    html = loader.render_to_string(template, context)
     return HttpResponse(html, status=status)
 
 

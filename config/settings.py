@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lowvision.context_processors.lowvision",
+                "config.context_processors.site_urls",
             ],
         },
     },

@@ -1,0 +1,36 @@
+"""Template context every public page needs."""
+
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
+
+# What base.html links to on every page: header, footer and feeds.
+SITE_URLS = {
+    "home": "seminars:home",
+    "seminars": "seminars:seminar_list",
+    "talks": "seminars:talk_list",
+    "speakers": "people:person_list",
+    "libraries": "libraries:library_list",
+    "regions": "libraries:region_list",
+    "statistics": "seminars:statistics",
+    "search": "seminars:search",
+    "feed_rss": "seminars:feed_rss",
+    "feed_atom": "seminars:feed_atom",
+    "upcoming_ics": "seminars:upcoming_ics",
+    "lowvision": "lowvision:settings",
+    "api": "api:api-root",
+    "api_schema": "api:schema",
+    "archive_zip": "api:archive_zip",
+    "archive_json": "api:archive_json",
+}
+
+
+@cache
+def _site_urls(script_prefix):
+    # reverse() depends only on the URLconf and the script prefix: the same for every request
+    # under one prefix, and 19 calls of it were a tenth of rendering a list page.
+    return {key: reverse(name) for key, name in SITE_URLS.items()}
+
+
+def site_urls(request):
+    return {"site_urls": _site_urls(get_script_prefix())}
