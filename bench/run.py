@@ -152,9 +152,13 @@ def prepare_database(server, label, talks, env):
     if exists:
         run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env)
         with contextlib.closing(psycopg2.connect(env["DATABASE_URL"])) as db, db.cursor() as cursor:
+            db.autocommit = True
             cursor.execute("SELECT count(*) FROM seminars_talk")
             if cursor.fetchone()[0] == talks:
                 print(f"{label}: reusing {name}", file=sys.stderr, flush=True)
+                # Migrations may have added indexes, and autovacuum may not have set the
+                # visibility map yet: as generate_archive leaves a new archive.
+                cursor.execute("VACUUM ANALYZE")
                 admin.close()
                 return
     with admin.cursor() as cursor:
