@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
-from config.cache import remember
+from config.cache import RememberedCountPaginator, remember
+from config.scale import count_of
 from seminars.filters import LibraryFilter, TalkFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.rows import (
@@ -15,6 +15,7 @@ from seminars.rows import (
 )
 from seminars.views import (
     filter_data,
+    filter_key,
     suggest_response,
 )
 
@@ -65,10 +66,15 @@ def library_list(request):
     libraries = filterset.qs if filterset.is_valid() else Library.objects.none()
     libraries = (
         libraries.select_related("region", "locality")
-        .annotate(branch_count=Count("branches", filter=Q(branches__is_published=True)))
+        .defer("search_vector")
+        # Per row on the page: a join with GROUP BY counted the branches of every library first.
+        .annotate(branch_count=count_of(Library, "parent", is_published=True))
         .order_by("sort_key", "id")
     )
-    page = Paginator(libraries, LIBRARIES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = RememberedCountPaginator(
+        libraries, LIBRARIES_PER_PAGE, count_key=("libraries", filter_key(request))
+    )
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": "Библиотеки",
         "page_description": (
@@ -112,31 +118,41 @@ def library_detail(request, slug):
     return render(request, "libraries/library_detail.html", context)
 
 
-def region_list(request):
-    """The federal-district overview: every district with its regions and their talk counts."""
+def region_talk_counts():
+    """Published talks per region and per federal district: whole-archive counts, remembered."""
     regions = Region.objects.annotate(
         talk_count=Count(
             "libraries__speaker_roles__talk",
             distinct=True,
             filter=Q(libraries__speaker_roles__talk__seminar__is_published=True),
         )
-    ).order_by("sort_key")
+    ).values_list("pk", "talk_count")
+    districts = (
+        TalkSpeaker.objects.filter(talk__seminar__is_published=True)
+        .values_list("library__region__federal_district")
+        .annotate(n=Count("talk", distinct=True))
+        .order_by()
+    )
+    return {"regions": dict(regions), "districts": dict(districts)}
+
+
+def region_list(request):
+    """The federal-district overview: every district with its regions and their talk counts."""
+    # Two counts over every speaker of the archive: 4 s at 1M talks, so once per archive change.
+    counts = remember("region overview", region_talk_counts)
     districts = [
-        {"value": value, "label": label, "regions": [], "talk_count": 0}
+        {
+            "value": value,
+            "label": label,
+            "regions": [],
+            "talk_count": counts["districts"].get(value, 0),
+        }
         for value, label in FederalDistrict.choices
     ]
     by_value = {district["value"]: district for district in districts}
-    for region in regions:
-        district = by_value[region.federal_district]
-        district["regions"].append(region)
-    district_talks = (
-        TalkSpeaker.objects.filter(talk__seminar__is_published=True)
-        .values("library__region__federal_district")
-        .annotate(n=Count("talk", distinct=True))
-    )
-    for row in district_talks:
-        if row["library__region__federal_district"] in by_value:
-            by_value[row["library__region__federal_district"]]["talk_count"] = row["n"]
+    for region in Region.objects.order_by("sort_key"):
+        region.talk_count = counts["regions"].get(region.pk, 0)
+        by_value[region.federal_district]["regions"].append(region)
     context = {
         "page_title": "Регионы и федеральные округа",
         "page_description": (

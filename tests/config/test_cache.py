@@ -10,6 +10,7 @@ from config.cache import (
     new_generation,
     remember,
 )
+from people.models import Person
 from seminars.models import Seminar
 
 
@@ -264,3 +265,37 @@ def test_a_filter_form_with_previous_figures_is_not_kept(
 
     assert '<span class="count">5</span>' in region_option(during, "kamchatskii-krai")
     assert '<span class="count">4</span>' in region_option(after, "kamchatskii-krai")
+
+
+def test_region_overview_and_speaker_index_are_counted_again_after_a_change(
+    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    def far_east():
+        districts = client.get("/regions/").context["districts"]
+        return next(d["talk_count"] for d in districts if d["value"] == "far-eastern")
+
+    def speakers():
+        response = client.get("/speakers/")
+        return response.context["page"].paginator.count, dict(response.context["alphabet"])["щ"]
+
+    before = far_east(), speakers()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.talks.filter(speakers__library__region__slug="kamchatskii-krai")[0].delete()
+        renamed = Person.objects.filter(speaker_roles__isnull=False).first()
+        renamed.last_name = "Щукина"
+        renamed.save()
+
+    assert before == (8, (12, False))
+    assert (far_east(), speakers()) == (7, (11, True))
+
+
+@pytest.mark.parametrize("path", ["/regions/", "/speakers/"])
+def test_region_overview_and_speaker_index_count_once_per_archive_change(
+    client, demo_seminar, aggregate_cache, path
+):
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+
+    # Only the rows shown: the counts over every speaker come from the cache.
+    assert len(queries) == 1
