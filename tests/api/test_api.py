@@ -1,6 +1,9 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 from jsonschema import Draft202012Validator
 
@@ -296,3 +299,19 @@ def test_talks_page_links_to_the_same_filter_in_the_api(client, demo_seminar):
 
     assert '<a href="/api/talks/?region=kamchatskii-krai">JSON (API)</a>' in html
     assert client.get("/api/talks/?region=kamchatskii-krai").json()["count"] == 5
+
+
+def test_totals_are_counted_once_per_archive_change(
+    client, demo_seminar, settings, django_capture_on_commit_callbacks
+):
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    cache.clear()
+    assert client.get("/api/talks/", {"region": "kamchatskii-krai"}).json()["count"] == 5
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/talks/", {"region": "kamchatskii-krai", "page_size": 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.talks.filter(speakers__library__region__slug="kamchatskii-krai")[0].delete()
+
+    assert not [q for q in queries if "COUNT(" in q["sql"]]
+    assert client.get("/api/talks/", {"region": "kamchatskii-krai"}).json()["count"] == 4
+    cache.clear()
