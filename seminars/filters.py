@@ -153,11 +153,16 @@ class TalkFilter(django_filters.FilterSet):
     )
     year_from = YearFilter(label="с", field_name="seminar__start_date", lookup_expr="year__gte")
     year_to = YearFilter(label="по", field_name="seminar__start_date", lookup_expr="year__lte")
+    # A talk has one seminar: no duplicates to remove. django-filter's default DISTINCT made
+    # PostgreSQL sort every matching talk before the first page (0.9 s for webinars at 1M).
     kind = django_filters.MultipleChoiceFilter(
-        label="Вид мероприятия", field_name="seminar__kind", choices=Seminar.Kind.choices
+        label="Вид мероприятия",
+        field_name="seminar__kind",
+        choices=Seminar.Kind.choices,
+        distinct=False,
     )
     format = django_filters.MultipleChoiceFilter(
-        label="Формат", field_name="seminar__format", choices=Seminar.Format.choices
+        label="Формат", field_name="seminar__format", choices=Seminar.Format.choices, distinct=False
     )
     topic = SlugsFilter(
         label="Тема", queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic"

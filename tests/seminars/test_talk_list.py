@@ -2,6 +2,7 @@ import pytest
 
 from libraries.models import Library
 from people.models import Person
+from seminars.filters import TalkFilter
 from seminars.models import Seminar, Talk, TalkSpeaker, Topic
 
 KAMCHATKA_TALKS = [
@@ -366,3 +367,13 @@ def test_a_text_in_very_many_talks_lists_them_newest_first(client, demo_seminar,
     assert "показаны по дате" not in ranked.content.decode()
     assert orders(by_date) == sorted(orders(by_date))
     assert "показаны по дате, сначала новые" in by_date.content.decode()
+
+
+def test_kind_and_format_filters_add_no_distinct(db):
+    """A talk has one seminar; DISTINCT would make PostgreSQL sort every match for page 1."""
+    filterset = TalkFilter(
+        {"kind": ["webinar"], "format": ["online"]}, queryset=Talk.objects.published()
+    )
+
+    assert filterset.is_valid()
+    assert not filterset.qs.query.distinct
