@@ -55,6 +55,11 @@ def seminar_matches(text):
     return slug_or_name(Seminar.objects.published(), text, Q(title__icontains=text))
 
 
+def library_keys(condition):
+    """Keys of the libraries matching `condition`, for filtering talks by a list of them."""
+    return list(Library.objects.filter(condition).order_by().values_list("pk", flat=True))
+
+
 class LookupField(forms.CharField):
     """Text that must name at least one record; cleans to the queryset of those records."""
 
@@ -227,8 +232,7 @@ class TalkFilter(django_filters.FilterSet):
         """
         keys = self.__dict__.setdefault("_library_keys", {})
         if name not in keys:
-            libraries = Library.objects.filter(condition).order_by().values_list("pk", flat=True)
-            keys[name] = list(libraries)
+            keys[name] = library_keys(condition)
         return self.with_roles(queryset, Q(library__in=keys[name]))
 
     def filter_region(self, queryset, name, value):
