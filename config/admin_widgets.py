@@ -15,6 +15,7 @@ import copy
 
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -186,6 +187,10 @@ class AdminWidgetsMixin:
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None and type(formfield.widget) is widgets.RelatedFieldWidgetWrapper:
             formfield.widget = RelatedFieldWidgetWrapper.from_wrapper(formfield.widget)
+            # The selected object is referenced by the row being edited, and PROTECT refuses to
+            # delete what is referenced: the «×» link could only ever end in a refusal.
+            if db_field.remote_field.on_delete is models.PROTECT:
+                formfield.widget.can_delete_related = False
         return formfield
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -185,6 +185,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kamchatka")
 USE_I18N = True
+# Russian for the few admin strings Django and django-nested-admin get wrong (locale/ru).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

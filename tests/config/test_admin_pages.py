@@ -1,5 +1,9 @@
 """Every admin page a methodologist opens works with the demo data."""
 
+import json
+import re
+from html import unescape
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -37,6 +41,17 @@ def test_admin_is_in_russian(demo_seminar, staff_client):
     page = staff_client.get(reverse("admin:index")).content.decode()
     assert "Методическая копилка — администрирование" in page
     assert "Семинары" in page and "Библиотеки" in page and "Люди" in page
+
+
+def test_django_inlines_add_rows_in_russian(demo_seminar, staff_client):
+    """Django's «Добавить еще один %(verbose_name)s» suits masculine names only (locale/ru)."""
+    from libraries.models import Library
+
+    page = staff_client.get(admin_url(Library, "change", Library.objects.first().pk)).content
+    formsets = re.findall(r'data-inline-formset="([^"]*)"', page.decode())
+    texts = {json.loads(unescape(data))["options"]["addText"] for data in formsets}
+
+    assert "Добавить ещё: Отдел" in texts
 
 
 def test_seminar_page_has_talks_with_speakers_and_resolution_inline(demo_seminar, staff_client):

@@ -71,10 +71,31 @@ def test_related_links_keep_their_titles_inside_the_attribute(staff_client, db):
 
     assert 'title="Изменить выбранный объект типа «человек»"' in page
     assert 'title="Добавить ещё один объект типа «библиотека»"' in page
-    assert 'title="Удалить выбранный объект типа «отдел»"' in page
     assert 'title="Просмотреть выбранный объект типа «библиотека»"' in page
     assert 'id="view_id_talks-0-speakers-0-library"' in page
     assert not re.search(r'title="[^"]*"[^\s>/]', page)  # no quote ends a title early
+
+
+def test_no_delete_link_for_objects_the_row_protects(staff_client, db):
+    """Person, library and department are PROTECTed by the speaker row that selects them: deleting
+    them from there could only be refused, so the «×» link is not offered."""
+    page = staff_client.get(change_url(seminar_with(1))).content.decode()
+
+    assert 'id="change_id_talks-0-speakers-0-department"' in page
+    assert "delete-related" not in page
+    assert "Удалить выбранный объект" not in page
+
+
+def test_inline_links_are_in_russian(staff_client, db):
+    page = staff_client.get(change_url(seminar_with(2))).content.decode()
+    links = re.findall(
+        r'class="[^"]*djn-(?:add|remove)-handler[^"]*"[^>]*>\s*([^<]*?)\s*</a>', page
+    )
+
+    assert "Удалить" in links
+    assert {"Добавить ещё: Доклад", "Добавить ещё: Докладчик", "Добавить ещё: Ссылка"} <= set(links)
+    assert "Добавить ещё: Пункт резолюции" in links
+    assert not [link for link in links if re.search("[A-Za-z]|еще один", link)]
 
 
 def test_change_form_is_compact_but_keeps_text_as_written(staff_client, db):
