@@ -13,7 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-from config.cache import RememberedCountPaginator
+from config.cache import RememberedCountPaginator, remember
 
 
 class EstimatedCountPaginator(Paginator):
@@ -54,17 +54,24 @@ class EstimatedCountPaginator(Paginator):
 class KeysFirstPaginator(RememberedCountPaginator):
     """Deep pages read only keys while skipping rows, then fetch the page's rows by key.
 
-    OFFSET still walks every skipped row, but through a covering index (talk_page_keys) instead of
+    OFFSET still walks every skipped row, but through a covering index (talk_published_newest) instead of
     whole rows with their abstracts. The first pages skip too few rows for that to pay off and are
     read in one query.
     """
 
     shallow = 200
 
-    def __init__(self, *args, key=attrgetter("pk"), **kwargs):
-        """`key` reads a row's primary key: `itemgetter(0)` for `values_list("pk", …)` rows."""
+    def __init__(self, *args, keys=None, key=attrgetter("pk"), **kwargs):
+        """`keys`: the same records in the same order without the rows' columns, whose joins would
+        follow every skipped key (by default the object list itself); `key` reads a row's primary
+        key: `itemgetter(0)` for `values_list("pk", …)` rows."""
         super().__init__(*args, **kwargs)
+        self.keys = self.object_list if keys is None else keys
         self.key = key
+
+    @cached_property
+    def count(self):
+        return remember(("count", self.count_key), self.keys.count)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -74,7 +81,7 @@ class KeysFirstPaginator(RememberedCountPaginator):
             top = self.count
         if bottom < self.shallow:
             return self._get_page(list(self.object_list[bottom:top]), number, self)
-        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        keys = list(self.keys.values_list("pk", flat=True)[bottom:top])
         rows = {self.key(row): row for row in self.object_list.filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 

@@ -317,7 +317,7 @@ def filter_talks(queryset, raw, any_term=None):
     if any_term is None:
         any_term = any_term_needed(raw, queryset)
     return matching(queryset, query, any_term).order_by(
-        "-search_rank", "-seminar__start_date", "-seminar_id", "order"
+        "-search_rank", "-seminar_date", "-seminar_id", "order"
     )
 
 
@@ -400,8 +400,8 @@ class Hit:
 
 
 # The tie-breaks after rank; for talks and seminars also which matches `ranked()` keeps.
-# Newest first as the seminar_published_newest index walks: by date, then the newest seminar.
-TALK_ORDER = ("-seminar__start_date", "-seminar_id", "order")
+# Newest first as the talk_published_newest index walks: by date, then the newest seminar.
+TALK_ORDER = ("-seminar_date", "-seminar_id", "order")
 SEMINAR_ORDER = ("-start_date", "-id")
 ITEM_ORDER = ("-resolution__seminar__start_date", "resolution_id", "order")
 NAME_ORDER = ("sort_key", "id")

@@ -290,14 +290,18 @@ def talk_list(request):
     filterset = talk_filter(request)
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
-    talks = talks.values_list(*TALK_COLUMNS)
     paginator = KeysFirstPaginator(
-        talks, TALKS_PER_PAGE, count_key=("talks", filter_key(request)), key=itemgetter(0)
+        talks.values_list(*TALK_COLUMNS),
+        TALKS_PER_PAGE,
+        count_key=("talks", filter_key(request)),
+        keys=talks,
+        key=itemgetter(0),
     )
     # Ranking reads every match's vector: a word in a third of a national archive took 1 s.
     newest_instead = valid and filterset.ranked_by_default() and paginator.count > RANK_LIMIT
     if newest_instead:
-        paginator.object_list = talks.order_by(*TalkFilter.SORTS["newest"])
+        paginator.keys = talks.order_by(*TalkFilter.SORTS["newest"])
+        paginator.object_list = paginator.keys.values_list(*TALK_COLUMNS)
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": talk_list_title(filterset) if valid else "Доклады",

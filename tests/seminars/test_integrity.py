@@ -96,3 +96,43 @@ def test_a_library_cannot_be_its_own_parent():
     library = Library.objects.create(name="Районная библиотека")
     with pytest.raises(IntegrityError):
         Library.objects.filter(pk=library.pk).update(parent=library)
+
+
+def copies(seminar):
+    """What the talks of `seminar` hold of it (migration seminars.0013: database triggers)."""
+    return set(seminar.talks.values_list("seminar_date", "seminar_published"))
+
+
+def test_talks_copy_their_seminars_date_and_publication(demo_seminar):
+    assert copies(demo_seminar) == {(datetime.date(2021, 11, 24), True)}
+    talk = Talk.objects.create(seminar=demo_seminar, order=99, title="Новый доклад")
+    assert Talk.objects.filter(pk=talk.pk, seminar_date=demo_seminar.start_date).exists()
+
+
+def test_changing_a_seminar_changes_its_talks_copies(demo_seminar):
+    demo_seminar.start_date = datetime.date(2022, 3, 1)
+    demo_seminar.save()
+    assert copies(demo_seminar) == {(datetime.date(2022, 3, 1), True)}
+
+    Seminar.objects.filter(pk=demo_seminar.pk).update(is_published=False)
+    assert copies(demo_seminar) == {(datetime.date(2022, 3, 1), False)}
+    assert not Talk.objects.published().filter(seminar=demo_seminar).exists()
+
+
+def test_a_talk_moved_or_saved_stale_copies_the_seminar_it_is_in(demo_seminar):
+    other = Seminar.objects.create(
+        title="Другой семинар",
+        start_date=datetime.date(2019, 5, 6),
+        organizer=demo_seminar.organizer,
+    )
+    talk = demo_seminar.talks.first()
+    talk.seminar = other
+    talk.save()
+    assert copies(other) == {(datetime.date(2019, 5, 6), False)}
+
+    # An instance read before its seminar was published, saved after: the copy stays right.
+    stale = Talk.objects.get(pk=talk.pk)
+    Seminar.objects.filter(pk=other.pk).update(is_published=True)
+    stale.title = "Исправленная тема"
+    stale.save()
+    assert copies(other) == {(datetime.date(2019, 5, 6), True)}
