@@ -4,8 +4,6 @@ Two costs grow with the tables: counting rows for the paginator, and annotating 
 count of its children through JOIN + GROUP BY over the whole table. Both are bounded here.
 """
 
-from operator import attrgetter
-
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
@@ -54,20 +52,18 @@ class EstimatedCountPaginator(Paginator):
 class KeysFirstPaginator(RememberedCountPaginator):
     """Deep pages read only keys while skipping rows, then fetch the page's rows by key.
 
-    OFFSET still walks every skipped row, but through a covering index (talk_published_newest) instead of
-    whole rows with their abstracts. The first pages skip too few rows for that to pay off and are
-    read in one query.
+    OFFSET still walks every skipped row, but through a covering index (talk_published_newest)
+    instead of whole rows with their abstracts. The first pages skip too few rows for that to pay
+    off and are read directly.
     """
 
     shallow = 200
 
-    def __init__(self, *args, keys=None, key=attrgetter("pk"), **kwargs):
+    def __init__(self, *args, keys=None, **kwargs):
         """`keys`: the same records in the same order without the rows' columns, whose joins would
-        follow every skipped key (by default the object list itself); `key` reads a row's primary
-        key: `itemgetter(0)` for `values_list("pk", …)` rows."""
+        follow every skipped key (by default the object list itself)."""
         super().__init__(*args, **kwargs)
         self.keys = self.object_list if keys is None else keys
-        self.key = key
 
     @cached_property
     def count(self):
@@ -81,9 +77,9 @@ class KeysFirstPaginator(RememberedCountPaginator):
             top = self.count
         if bottom < self.shallow:
             return self._get_page(list(self.object_list[bottom:top]), number, self)
-        keys = list(self.keys.values_list("pk", flat=True)[bottom:top])
-        rows = {self.key(row): row for row in self.object_list.filter(pk__in=keys)}
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        # One query: the page's keys in a subquery, its rows by key, in the list's order.
+        rows = self.object_list.filter(pk__in=self.keys.values("pk")[bottom:top])
+        return self._get_page(list(rows), number, self)
 
 
 class LargeTableAdmin:
