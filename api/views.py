@@ -94,7 +94,7 @@ class PersonViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.PersonSerializer
     queryset = (
-        Person.objects.public().filter(speaker_roles__talk__seminar__is_published=True).distinct()
+        Person.objects.public().filter(speaker_roles__talk__seminar_published=True).distinct()
     )
 
 

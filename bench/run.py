@@ -365,7 +365,7 @@ def inspect():
         .first()
     )
     speaker = (
-        TalkSpeaker.objects.filter(person__consent="given", talk__seminar__is_published=True)
+        TalkSpeaker.objects.filter(person__consent="given", talk__seminar_published=True)
         .select_related("person")
         .order_by("id")
         .first()

@@ -120,15 +120,14 @@ def library_detail(request, slug):
 
 def region_talk_counts():
     """Published talks per region and per federal district: whole-archive counts, remembered."""
-    regions = Region.objects.annotate(
-        talk_count=Count(
-            "libraries__speaker_roles__talk",
-            distinct=True,
-            filter=Q(libraries__speaker_roles__talk__seminar__is_published=True),
-        )
-    ).values_list("pk", "talk_count")
+    # Regions without published talks are left out (0 to the page), which keeps the join inner.
+    regions = (
+        Region.objects.filter(libraries__speaker_roles__talk__seminar_published=True)
+        .annotate(talk_count=Count("libraries__speaker_roles__talk", distinct=True))
+        .values_list("pk", "talk_count")
+    )
     districts = (
-        TalkSpeaker.objects.filter(talk__seminar__is_published=True)
+        TalkSpeaker.objects.filter(talk__seminar_published=True)
         .values_list("library__region__federal_district")
         .annotate(n=Count("talk", distinct=True))
         .order_by()

@@ -19,7 +19,7 @@ INDEX_PAGE_SIZE = 200
 def speakers():
     """People with at least one talk in a published seminar."""
     published_roles = TalkSpeaker.objects.filter(
-        person=OuterRef("pk"), talk__seminar__is_published=True
+        person=OuterRef("pk"), talk__seminar_published=True
     )
     return Person.objects.filter(Exists(published_roles))
 
@@ -63,7 +63,7 @@ def person_list(request):
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     roles = list(
-        person.speaker_roles.filter(talk__seminar__is_published=True)
+        person.speaker_roles.filter(talk__seminar_published=True)
         .select_related(
             "talk",
             "talk__seminar",

@@ -489,7 +489,7 @@ def _seminars(query, any_term):
 
 def _published_speakers():
     return Person.objects.filter(
-        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar__is_published=True))
+        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar_published=True))
     )
 
 
