@@ -7,8 +7,9 @@ speakers of a page are one `values_list` query, and URLs are reversed once per k
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 
 from config.scale import count_of
@@ -65,20 +66,32 @@ class TalkRow:
 
 
 def slug_url(viewname):
-    """`slug → reverse(viewname, args=[slug])` at the cost of one `reverse()`."""
-    head, tail = reverse(viewname, args=[SLUG]).split(SLUG)
+    """`slug → reverse(viewname, args=[slug])` without a `reverse()` per request."""
+    head, tail = _url_around_slug(get_script_prefix(), viewname)
     return lambda slug: f"{head}{slug}{tail}"
+
+
+def seminar_url(start_date, slug):
+    """The seminar page's address, without a `reverse()` per seminar."""
+    head, tail = _url_around_slug(get_script_prefix(), "seminars:seminar_detail", start_date.year)
+    return f"{head}{slug}{tail}"
+
+
+@cache
+def _url_around_slug(script_prefix, viewname, *args):
+    # reverse() depends only on the URLconf and the script prefix (as for base.html's links).
+    return reverse(viewname, args=[*args, SLUG]).split(SLUG)
+
+
+# The columns' joins are set up once: per request the query is only filtered and compiled.
+SPEAKER_ROWS = TalkSpeaker.objects.order_by("talk_id", "order", "id").values_list(*SPEAKER_COLUMNS)
 
 
 def speakers_of(talk_ids):
     """{talk id: [Speaker, …]} in programme order, from one query."""
     person_url, library_url = slug_url("people:person_detail"), slug_url("libraries:library_detail")
     speakers = {}
-    rows = (
-        TalkSpeaker.objects.filter(talk_id__in=talk_ids)
-        .order_by("talk_id", "order", "id")
-        .values_list(*SPEAKER_COLUMNS)
-    )
+    rows = SPEAKER_ROWS.filter(talk_id__in=talk_ids)
     for (
         talk_id, position, last, first, patronymic, person_slug, consent,
         library_id, legal_form, library, library_slug, published, parent_short, parent, region,
@@ -150,7 +163,7 @@ def seminar_cards(seminars, talk_count=False):
         cards.append(
             SeminarCard(
                 title=title,
-                url=reverse("seminars:seminar_detail", args=[start.year, slug]),
+                url=seminar_url(start, slug),
                 dates=date_range(start, end),
                 kind=KINDS.get(kind, kind),
                 format=FORMATS.get(form, form),
@@ -203,7 +216,7 @@ def talk_rows(talks):
     for pk, order, title, recording_url, seminar, seminar_title, slug, start, end in talks:
         if seminar not in seminars:
             seminars[seminar] = (
-                reverse("seminars:seminar_detail", args=[start.year, slug]),
+                seminar_url(start, slug),
                 date_range(start, end),
             )
         url, dates = seminars[seminar]
