@@ -174,15 +174,21 @@ def region_detail(request, slug):
         | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
     )
     libraries = Library.objects.published().filter(region=region, parent=None)
+    items = library_items(libraries.order_by("sort_key", "id")[:LIBRARIES_PER_PAGE])
     context = {
         "page_title": region.name,
-        "library_count": libraries.count(),
+        # Counted only when the page cannot show them all.
+        "library_count": (
+            remember(("region libraries", region.pk), libraries.count)
+            if len(items) == LIBRARIES_PER_PAGE
+            else len(items)
+        ),
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
         "talk_count": remember(("region talks", region.pk), talks.count),
         "talks": talk_rows(talks[:DETAIL_ROWS]),
         "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
-        "libraries": library_items(libraries.order_by("sort_key", "id")[:LIBRARIES_PER_PAGE]),
+        "libraries": items,
     }
     return render(request, "libraries/region_detail.html", context)
 

@@ -111,15 +111,15 @@ def speakers_of(talk_ids):
     return speakers
 
 
+TOPIC_ROWS = Talk.topics.through.objects.order_by(
+    "talk_id", "topic__sort_key", "topic_id"
+).values_list("talk_id", "topic__name", "topic__slug")
+
+
 def topics_of(talk_ids):
     """{talk id: [Topic(name, slug), …]} by name, from one query."""
     topics = {}
-    rows = (
-        Talk.topics.through.objects.filter(talk_id__in=talk_ids)
-        .order_by("talk_id", "topic__sort_key", "topic_id")
-        .values_list("talk_id", "topic__name", "topic__slug")
-    )
-    for talk_id, name, slug in rows:
+    for talk_id, name, slug in TOPIC_ROWS.filter(talk_id__in=talk_ids):
         topics.setdefault(talk_id, []).append(Topic(name, slug))
     return topics
 

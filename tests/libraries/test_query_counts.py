@@ -37,7 +37,19 @@ def test_region_list(client, db, rows):
 def test_region_detail(client, db, rows):
     factories.talks(rows)
 
+    assert queries(client, "/regions/kamchatskii-krai/") == 7
+
+
+@pytest.mark.parametrize("libraries", [50, 80])
+def test_region_detail_with_more_libraries_than_it_shows(client, db, libraries):
+    factories.talks(1)
+    for number in range(libraries):
+        factories.library(f"Библиотека {number:02}", is_published=True)
+
+    # One more: the libraries are counted (remembered per archive change in production).
     assert queries(client, "/regions/kamchatskii-krai/") == 8
+    html = client.get("/regions/kamchatskii-krai/").content.decode()
+    assert f"Все {libraries + 1} библиот" in html
 
 
 @pytest.mark.parametrize("rows", [1, 50])
