@@ -330,16 +330,9 @@ def growth_table(results):
     return "\n".join(lines) + "\n"
 
 
-def inspect():
-    """Runs inside the project's settings: which pages to measure, and EXPLAIN of their queries."""
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+def find_pages():
+    """The pages to measure in the archive the settings point to (inside Django), and the seminar
+    whose change form the admin timings open."""
     from django.urls import NoReverseMatch, reverse
 
     from libraries.models import Library
@@ -397,7 +390,21 @@ def inspect():
         ("region", absolute(region)),
         ("search", url("seminars:search", query=f"?q={quote(TEXT)}")),
     ]
-    pages = [(name, path) for name, path in pages if path]
+    return [(name, path) for name, path in pages if path], seminar
+
+
+def inspect():
+    """Runs inside the project's settings: which pages to measure, and EXPLAIN of their queries."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    pages, seminar = find_pages()
     client = Client()
     explain = {}
     for name, path in pages:
