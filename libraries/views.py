@@ -174,13 +174,14 @@ def region_detail(request, slug):
         | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
     )
     libraries = Library.objects.published().filter(region=region, parent=None)
-    items = library_items(libraries.order_by("sort_key", "id")[:LIBRARIES_PER_PAGE])
+    # A preview like the talks and seminars beside it; the library list has them all.
+    items = library_items(libraries.order_by("sort_key", "id")[:DETAIL_ROWS])
     context = {
         "page_title": region.name,
         # Counted only when the page cannot show them all.
         "library_count": (
             remember(("region libraries", region.pk), libraries.count)
-            if len(items) == LIBRARIES_PER_PAGE
+            if len(items) == DETAIL_ROWS
             else len(items)
         ),
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",

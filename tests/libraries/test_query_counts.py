@@ -40,7 +40,7 @@ def test_region_detail(client, db, rows):
     assert queries(client, "/regions/kamchatskii-krai/") == 7
 
 
-@pytest.mark.parametrize("libraries", [50, 80])
+@pytest.mark.parametrize("libraries", [20, 50])
 def test_region_detail_with_more_libraries_than_it_shows(client, db, libraries):
     factories.talks(1)
     for number in range(libraries):
