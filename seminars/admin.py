@@ -2,7 +2,8 @@ from functools import partial
 
 import nested_admin
 from django.contrib import admin
-from django.db.models import Prefetch
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db.models import Prefetch, TextField
 from django.urls import path
 from django.utils.functional import cached_property
 from nested_admin.formsets import NestedInlineFormSet
@@ -119,6 +120,8 @@ class TalkInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedSt
         "topics",
     ]
     autocomplete_fields = ["topics"]
+    # Twenty talks with Django's ten-row boxes made the programme a wall of empty space.
+    formfield_overrides = {TextField: {"widget": AdminTextareaWidget(attrs={"rows": 4})}}
     inlines = [TalkSpeakerInline]
     extra = 0
 

@@ -104,6 +104,7 @@ def test_change_form_is_compact_but_keeps_text_as_written(staff_client, db):
     outside_scripts = re.sub(r"<script.*?</script>", "<script>", page, flags=re.DOTALL)
     assert set(re.findall(r">(\s*\n\s*)<", outside_scripts)) == {"\n"}
     assert page.count(f">\n{ABSTRACT}</textarea>") == 2
+    assert re.search(r'<textarea name="talks-0-abstract" cols="40" rows="4"', page)
 
 
 def test_saving_the_form_as_shown_changes_nothing(staff_client, db):
