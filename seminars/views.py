@@ -6,7 +6,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -24,7 +23,7 @@ from . import statistics
 from .filters import SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
-from .rows import TALK_COLUMNS, seminar_cards, speakers_of, talk_rows, topics_of
+from .rows import TALK_COLUMNS, seminar_cards, seminar_url, speakers_of, talk_rows, topics_of
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
@@ -357,7 +356,7 @@ def export_rows(request, talks):
     seminars = {}
     for pk, order, title, seminar, seminar_title, slug, start, end in talks:
         if seminar not in seminars:
-            url = reverse("seminars:seminar_detail", args=[start.year, slug])
+            url = seminar_url(start, slug)
             seminars[seminar] = (date_range(start, end), request.build_absolute_uri(url))
         dates, url = seminars[seminar]
         speakers = roles.get(pk, [])
