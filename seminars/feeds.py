@@ -4,7 +4,8 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -34,8 +35,9 @@ def by_organizer(seminars, library):
 
 
 def latest(seminars):
+    # As item_pubdate dates them; the index `seminar_published_latest`.
     return seminars.select_related("organizer__parent").order_by(
-        F("published_at").desc(nulls_last=True), "-pk"
+        Coalesce("published_at", "created_at").desc(), "-pk"
     )[:LATEST]
 
 
@@ -132,29 +134,25 @@ def _calendar(request, name, seminars):
     return HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
 
 
-def _upcoming():
+def upcoming():
     today = timezone.localdate()
-    return (
-        Seminar.objects.published()
-        .filter(Q(start_date__gte=today) | Q(end_date__gte=today))
-        .order_by("start_date", "pk")
-    )
+    return Seminar.objects.upcoming(today).order_by("start_date", "pk")
 
 
 def upcoming_ics(request):
-    return _calendar(request, f"{settings.SITE_NAME}: ближайшие семинары", _upcoming())
+    return _calendar(request, f"{settings.SITE_NAME}: ближайшие семинары", upcoming())
 
 
 def region_ics(request, slug):
     region = get_object_or_404(Region, slug=slug)
     name = f"{settings.SITE_NAME}: ближайшие семинары — {region.name}"
-    return _calendar(request, name, in_region(_upcoming(), region))
+    return _calendar(request, name, in_region(upcoming(), region))
 
 
 def organizer_ics(request, slug):
     library = get_object_or_404(Library.objects.published(), slug=slug)
     name = f"{settings.SITE_NAME}: ближайшие семинары — {library}"
-    return _calendar(request, name, by_organizer(_upcoming(), library))
+    return _calendar(request, name, by_organizer(upcoming(), library))
 
 
 def seminar_ics(request, year, slug):

@@ -136,18 +136,28 @@ def get_seminar(request, year, slug):
 
 
 def resolution_context(seminar):
-    resolution = Resolution.objects.filter(seminar=seminar).first()
+    # The items bring their resolution: a second query only for a resolution without items.
+    items = list(
+        ResolutionItem.objects.filter(resolution__seminar=seminar)
+        .select_related("resolution")
+        .defer("search_vector")
+        .order_by("order")
+    )
+    if items:
+        resolution = items[0].resolution
+    else:
+        resolution = Resolution.objects.filter(seminar=seminar).order_by().first()
     if resolution is None:
         return {"resolution": None, "resolution_sections": []}
     sections = {}
-    for item in resolution.items.order_by("order"):
+    for item in items:
         sections.setdefault(item.section, []).append(item)
     labels = dict(ResolutionItem.Section.choices)
     return {
         "resolution": resolution,
         "resolution_sections": [
-            {"title": labels.get(section, section), "items": items}
-            for section, items in sections.items()
+            {"title": labels.get(section, section), "items": in_section}
+            for section, in_section in sections.items()
         ],
     }
 

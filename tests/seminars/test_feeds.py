@@ -2,11 +2,13 @@ import datetime
 
 import feedparser
 import pytest
+from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
 from libraries.models import Library, Region
 from people.models import Person
+from seminars import feeds
 from seminars.models import Seminar, Talk, TalkSpeaker
 
 
@@ -105,6 +107,47 @@ def test_upcoming_calendar_has_only_published_future_seminars(client, seminars):
     assert event.decoded("dtend") == upcoming.end_date + datetime.timedelta(days=1)
     assert str(event["uid"]) == f"seminar-{upcoming.pk}@testserver"
     assert str(event["url"]) == f"http://testserver{upcoming.get_absolute_url()}"
+
+
+def test_upcoming_calendar_keeps_a_seminar_until_its_last_day(client, seminars):
+    _, upcoming = seminars
+    today = timezone.localdate()
+    organizer = upcoming.organizer
+
+    def seminar(title, start, end=None):
+        Seminar.objects.create(
+            title=title, start_date=start, end_date=end, organizer=organizer, is_published=True
+        )
+
+    seminar("Идёт сегодня, последний день", today - datetime.timedelta(days=2), today)
+    seminar("Однодневный сегодня", today)
+    seminar("Закончился вчера", today - datetime.timedelta(days=3), today - datetime.timedelta(1))
+    seminar("Был вчера", today - datetime.timedelta(days=1))
+
+    assert summaries(parse_ics(client, "/calendar/upcoming.ics")) == [
+        "Идёт сегодня, последний день",
+        "Однодневный сегодня",
+        upcoming.title,
+    ]
+
+
+@pytest.mark.postgresql
+def test_feeds_and_calendars_read_their_indexes(seminars):
+    """The latest seminars and those not over yet come from partial indexes.
+
+    The test tables are small enough for any plan, so the plans of a large archive are made the
+    cheapest: no sequential scans, no sort for the latest; for the calendars, statistics (how few
+    seminars are not over) and no other partial index of published seminars (dropped for this
+    test's transaction).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off")
+        assert "seminar_published_latest" in feeds.latest(Seminar.objects.published()).explain()
+        cursor.execute(
+            "SET LOCAL enable_sort = on; ANALYZE seminars_seminar; "
+            "DROP INDEX seminar_published_latest, seminar_published_newest"
+        )
+        assert "seminar_published_last_day" in feeds.upcoming().explain()
 
 
 def test_region_and_organiser_calendars(client, seminars):

@@ -29,7 +29,7 @@ def test_seminar_detail(client, db, rows):
     factories.talks(rows, seminar)
     factories.resolution(seminar, rows)
 
-    assert queries(client, seminar.get_absolute_url()) == 9
+    assert queries(client, seminar.get_absolute_url()) == 8
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -37,7 +37,7 @@ def test_resolution_print(client, db, rows):
     seminar = factories.seminar()
     factories.resolution(seminar, rows)
 
-    assert queries(client, seminar.get_absolute_url() + "resolution/") == 3
+    assert queries(client, seminar.get_absolute_url() + "resolution/") == 2
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -1,7 +1,7 @@
 import json
 import re
 
-from seminars.models import Seminar
+from seminars.models import Resolution, ResolutionItem, Seminar
 
 DEMO_URL = "/seminars/2021/biblioteka-onlain-opyt-distantsionnogo-obsluzhivaniia-polzovatelei-v/"
 
@@ -43,6 +43,29 @@ def test_seminar_page_shows_the_six_resolution_items(client, demo_seminar):
     assert [len(section["items"]) for section in sections] == [3, 3]
     html = response.content.decode()
     assert html.count("<li>", html.index('id="resolution"')) == 6
+
+
+def test_a_resolution_without_items_still_shows_its_preamble(client, demo_seminar):
+    ResolutionItem.objects.all().delete()
+    Resolution.objects.update(preamble="Участники семинара договорились встретиться вновь.")
+
+    response = client.get(DEMO_URL)
+
+    assert response.context["resolution_sections"] == []
+    html = response.content.decode()
+    assert '<h2 id="resolution">Резолюция</h2>' in html
+    assert "договорились встретиться вновь" in html
+    assert client.get(DEMO_URL + "resolution/").status_code == 200
+
+
+def test_a_seminar_without_a_resolution_has_no_resolution_section(client, demo_seminar):
+    Resolution.objects.all().delete()
+
+    response = client.get(DEMO_URL)
+
+    assert response.context["resolution"] is None
+    assert 'id="resolution"' not in response.content.decode()
+    assert client.get(DEMO_URL + "resolution/").status_code == 404
 
 
 def test_resolution_print_view(client, demo_seminar):
