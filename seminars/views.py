@@ -136,22 +136,20 @@ def get_seminar(request, year, slug):
 
 
 def resolution_context(seminar):
-    # The items bring their resolution: a second query only for a resolution without items.
-    items = list(
-        ResolutionItem.objects.filter(resolution__seminar=seminar)
-        .select_related("resolution")
-        .defer("search_vector")
-        .order_by("order")
+    """The seminar's resolution and its items' texts by section: one query, with items or not.
+
+    (Joined in `get_seminar`, it made PostgreSQL plan seven tables: 0.8 → 1.2 ms, as much as this.)
+    """
+    rows = (
+        Resolution.objects.filter(seminar=seminar)
+        .order_by("items__order")
+        .values_list("preamble", "closing", "items__section", "items__text")
     )
-    if items:
-        resolution = items[0].resolution
-    else:
-        resolution = Resolution.objects.filter(seminar=seminar).order_by().first()
-    if resolution is None:
-        return {"resolution": None, "resolution_sections": []}
-    sections = {}
-    for item in items:
-        sections.setdefault(item.section, []).append(item)
+    resolution, sections = None, {}
+    for preamble, closing, section, text in rows:
+        resolution = {"preamble": preamble, "closing": closing}
+        if section is not None:
+            sections.setdefault(section, []).append(text)
     labels = dict(ResolutionItem.Section.choices)
     return {
         "resolution": resolution,

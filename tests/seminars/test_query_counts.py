@@ -32,6 +32,13 @@ def test_seminar_detail(client, db, rows):
     assert queries(client, seminar.get_absolute_url()) == 8
 
 
+def test_seminar_detail_without_a_resolution(client, db):
+    seminar = factories.seminar()
+    factories.talks(3, seminar)
+
+    assert queries(client, seminar.get_absolute_url()) == 8
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_resolution_print(client, db, rows):
     seminar = factories.seminar()
