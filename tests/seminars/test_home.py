@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from seminars.models import Seminar
+from libraries.models import Library
+from seminars.models import Seminar, Talk, TalkSpeaker
+from tests import factories
 
 
 def test_home_counts_with_russian_plurals(client, demo_seminar):
@@ -12,6 +14,22 @@ def test_home_counts_with_russian_plurals(client, demo_seminar):
     assert "<strong>1</strong> семинар</a>" in html
     assert "<strong>12</strong> докладов</a>" in html
     assert "<strong>12</strong> докладчиков</a>" in html
+    assert "<strong>8</strong> регионов</a>" in html
+
+
+def test_a_speaker_without_a_library_is_not_one_more_library_or_region(client, demo_seminar):
+    talk = Talk.objects.create(seminar=demo_seminar, order=13, title="Доклад гостя")
+    TalkSpeaker.objects.create(talk=talk, person=factories.person("Гостева"), library=None)
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert "<strong>13</strong> докладов</a>" in html
+    assert "<strong>13</strong> докладчиков</a>" in html
+    assert (
+        response.context["library_count"]
+        == Library.objects.filter(speaker_roles__isnull=False).distinct().count()
+    )
     assert "<strong>8</strong> регионов</a>" in html
 
 
