@@ -136,7 +136,7 @@ def _calendar(request, name, seminars):
 
 def upcoming():
     today = timezone.localdate()
-    return Seminar.objects.upcoming(today).order_by("start_date", "pk")
+    return Seminar.objects.not_over(today).order_by("start_date", "pk")
 
 
 def upcoming_ics(request):

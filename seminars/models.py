@@ -39,7 +39,7 @@ class SeminarQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def upcoming(self, today):
+    def not_over(self, today):
         """Published seminars not over by `today`: the index `seminar_published_last_day`."""
         return (
             self.published()
@@ -165,7 +165,7 @@ class Seminar(models.Model):
                 condition=Q(is_published=True),
                 name="seminar_published_latest",
             ),
-            # The calendars: seminars not over yet (`Seminar.objects.upcoming()`).
+            # The calendars: seminars not over yet (`Seminar.objects.not_over()`).
             models.Index(
                 Coalesce("end_date", "start_date"),
                 condition=Q(is_published=True),
