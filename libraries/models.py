@@ -1,7 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +18,17 @@ class FederalDistrict(models.TextChoices):
     URAL = "ural", "Уральский"
     SIBERIAN = "siberian", "Сибирский"
     FAR_EASTERN = "far-eastern", "Дальневосточный"
+
+
+class RegionQuerySet(models.QuerySet):
+    def with_talk_counts(self):
+        """Regions with published talks, each with `talk_count`: its talks counted once.
+
+        Filtered before the join is counted, not in the count: an outer join read every talk row.
+        """
+        return self.filter(libraries__speaker_roles__talk__seminar_published=True).annotate(
+            talk_count=Count("libraries__speaker_roles__talk", distinct=True)
+        )
 
 
 class Region(models.Model):
@@ -41,6 +52,8 @@ class Region(models.Model):
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
 
     history = HistoricalRecords()
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "регион"

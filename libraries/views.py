@@ -121,11 +121,7 @@ def library_detail(request, slug):
 def region_talk_counts():
     """Published talks per region and per federal district: whole-archive counts, remembered."""
     # Regions without published talks are left out (0 to the page), which keeps the join inner.
-    regions = (
-        Region.objects.filter(libraries__speaker_roles__talk__seminar_published=True)
-        .annotate(talk_count=Count("libraries__speaker_roles__talk", distinct=True))
-        .values_list("pk", "talk_count")
-    )
+    regions = Region.objects.with_talk_counts().values_list("pk", "talk_count")
     districts = (
         TalkSpeaker.objects.filter(talk__seminar_published=True)
         .values_list("library__region__federal_district")
