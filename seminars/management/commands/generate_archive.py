@@ -10,7 +10,8 @@ import io
 import math
 import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
@@ -35,6 +36,8 @@ from . import _archive_words as words
 
 FIRST_YEAR, LAST_YEAR = 2001, 2025
 SEMINARS_PER_CHUNK = 1000
+FIRST_CHUNK = 50
+WRITERS = 2
 # Weighted: most events are regional seminars and webinars.
 KINDS = ["seminar"] * 5 + ["webinar"] * 3 + Seminar.Kind.values
 SCOPES = ["regional"] * 4 + Seminar.Scope.values
@@ -352,19 +355,56 @@ class Command(BaseCommand):
         self.ids = defaultdict(int)
         progress = self.progress("доклады", talks)
         days = (datetime.date(LAST_YEAR, 12, 31) - datetime.date(FIRST_YEAR, 1, 1)).days
-        for chunk_start in range(0, count, SEMINARS_PER_CHUNK):
-            batch = defaultdict(list)
-            for number in range(chunk_start, min(count, chunk_start + SEMINARS_PER_CHUNK)):
-                start = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(rng.randrange(days))
-                self.make_seminar(batch, number + 1, start, talks_of[number])
+        # Most of the time goes to PostgreSQL's triggers (a search vector per talk), one core per
+        # connection: chunks are written by WRITERS connections while the next one is generated.
+        # Inside a transaction (the tests') everything goes through its connection instead.
+        parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+        pending = deque()
+        with ThreadPoolExecutor(max_workers=WRITERS) as writers:
+            # A small first chunk, written and analysed before the others (below).
+            starts = [0, *range(FIRST_CHUNK, count, SEMINARS_PER_CHUNK)]
+            for chunk_start, chunk_end in zip(starts, [*starts[1:], count], strict=True):
+                batch = defaultdict(list)
+                for number in range(chunk_start, chunk_end):
+                    start = datetime.date(FIRST_YEAR, 1, 1) + datetime.timedelta(
+                        rng.randrange(days)
+                    )
+                    self.make_seminar(batch, number + 1, start, talks_of[number])
+                if parallel and chunk_start:
+                    pending.append((writers.submit(self.write_chunk, batch, True), batch))
+                else:
+                    self.write_chunk(batch)
+                    progress.advance(len(batch[Talk]))
+                if not chunk_start and connection.vendor == "postgresql":
+                    # Statistics of a first chunk before the triggers plan their lookups for
+                    # the rest: guessing from the growing tables alone, the talk's trigger
+                    # switched to reading every library for each talk.
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE")
+                # At most one chunk waiting per writer: a chunk of 1,000 seminars is ~30 MB.
+                while pending and (len(pending) > WRITERS or pending[0][0].done()):
+                    future, written = pending.popleft()
+                    future.result()
+                    progress.advance(len(written[Talk]))
+            for future, written in pending:
+                future.result()
+                progress.advance(len(written[Talk]))
+        progress.finish()
+
+    def write_chunk(self, batch, own_connection=False):
+        # Speakers before their talks (foreign keys are checked at commit): the talk's
+        # search-vector trigger then finds its speakers when the talk is inserted, where each
+        # speaker written after it updated the talk and computed its vector again.
+        try:
             with transaction.atomic():
                 for model in (
                     Seminar, Seminar.regions.through, Seminar.localities.through, SeminarLink,
-                    Talk, TalkSpeaker, Talk.topics.through, Resolution, ResolutionItem,
+                    TalkSpeaker, Talk, Talk.topics.through, Resolution, ResolutionItem,
                 ):  # fmt: skip
                     self.sink.write(model, batch[model])
-            progress.advance(len(batch[Talk]))
-        progress.finish()
+        finally:
+            if own_connection:
+                connection.close()
 
     def next_id(self, model):
         self.ids[model] += 1
