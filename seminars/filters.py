@@ -6,12 +6,13 @@ the as-you-type suggestions submit) or any part of a name (what a visitor withou
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.lookups import AnyOf
 from config.text import sort_key
 from libraries.models import FederalDistrict, Library, Region
 from people.models import Person
@@ -234,7 +235,7 @@ class TalkFilter(django_filters.FilterSet):
         keys = self.__dict__.setdefault("_library_keys", {})
         if name not in keys:
             keys[name] = library_keys(condition)
-        return self.with_roles(queryset, Q(library__in=keys[name]))
+        return self.with_roles(queryset, AnyOf(F("library"), keys[name]))
 
     def filter_region(self, queryset, name, value):
         if not value:
