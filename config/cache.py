@@ -13,7 +13,13 @@ per process: the worker that saved the change drops its pages at once, the other
 import contextlib
 import contextvars
 import hashlib
+import logging
+import threading
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,6 +32,13 @@ from django.utils.http import urlencode
 GENERATION_KEY = "archive-generation"
 # How long other requests wait for one request's recount before recounting themselves.
 RECOUNT_SECONDS = 120
+# A remembered value that took longer than this to compute is recounted in the background.
+BACKGROUND_RECOUNT_AFTER = 0.25
+# Recounts waiting for the recount thread at most; beyond that a request recounts itself.
+RECOUNTS_WAITING = 16
+_recounts = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recount")
+_recount_slots = threading.BoundedSemaphore(RECOUNTS_WAITING)
+logger = logging.getLogger(__name__)
 _served_stale = contextvars.ContextVar("served_stale", default=False)
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
 
@@ -42,31 +55,73 @@ def remember(key, compute):
     """`compute()`, kept until the archive next changes: for counts over the whole archive.
 
     Home statistics and facet counts aggregate every talk; they are exact, and computed once per
-    archive generation instead of once per visitor. After a change one request recounts; requests
-    arriving meanwhile get the previous figures rather than starting the same seconds-long count
-    (at 1M talks every worker and visitor would otherwise recount at once), and the pages they
-    render are not stored in the page cache.
+    archive generation instead of once per visitor. After a change the first request recounts at
+    once if that took under `BACKGROUND_RECOUNT_AFTER` last time; a longer recount (seconds at 1M
+    talks) runs in a background thread while that request, too, shows the previous figures.
+    Requests arriving meanwhile get the previous figures rather than starting the same count (at
+    1M talks every worker and visitor would otherwise recount at once), and pages rendered with
+    previous figures are not stored in the page cache.
     """
     seconds = settings.AGGREGATE_CACHE_SECONDS
     if not seconds:
         return compute()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
     current = generation()
-    stored = cache.get(f"data:{digest}")
-    if stored is not None and stored[0] == current:
-        return stored[1]
-    recount = f"recount:{current}:{digest}"
-    if stored is not None and not cache.add(recount, True, RECOUNT_SECONDS):
+    stored = cache.get(f"remembered:{digest}")
+    if stored is not None and stored.generation == current:
+        return stored.value
+    recount = partial(_recount, digest, current, compute, seconds)
+    if stored is None:
+        return recount()
+    if not cache.add(f"recount:{current}:{digest}", True, RECOUNT_SECONDS) or (
+        stored.seconds > BACKGROUND_RECOUNT_AFTER and _in_background(recount)
+    ):
+        # Another request is recounting, or this slow recount now runs in the background.
         _served_stale.set(True)
-        return stored[1]
+        return stored.value
+    return recount()
+
+
+class Remembered(NamedTuple):
+    generation: str
+    value: object
+    seconds: float  # what computing it took
+
+
+def _recount(digest, current, compute, seconds):
+    started = time.monotonic()
     try:
         with parallel_query():
             value = compute()
     except BaseException:
-        cache.delete(recount)
+        cache.delete(f"recount:{current}:{digest}")
         raise
-    cache.set(f"data:{digest}", (current, value), seconds)
+    remembered = Remembered(current, value, time.monotonic() - started)
+    cache.set(f"remembered:{digest}", remembered, seconds)
     return value
+
+
+def _in_background(task):
+    """Runs `task` in the recount thread; False when enough recounts already wait there."""
+    if not _recount_slots.acquire(blocking=False):
+        return False
+
+    def run():
+        try:
+            task()
+        except Exception:
+            logger.exception("Background recount failed")
+        finally:
+            connection.close()  # the recount thread's own connection
+            _recount_slots.release()
+
+    _recounts.submit(run)
+    return True
+
+
+def wait_for_recounts():
+    """Returns once every background recount queued so far is done (for tests and commands)."""
+    _recounts.submit(lambda: None).result()
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from libraries.models import Department, Library, Locality
 from people.models import Person
@@ -16,6 +17,22 @@ def no_page_cache(settings):
     """Pages and aggregates are cached; tests see fresh ones unless they test the cache."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.AGGREGATE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(scope="module")
+def restore_migrated_data(django_db_blocker):
+    """Puts back what migrations wrote (the 89 regions …) once a module of committing tests is done.
+
+    Tests that commit (`django_db(transaction=True)`: live-server and thread tests) empty every
+    table in their teardown; `serialized_rollback` refills them before each such test, but not for
+    the ordinary tests that the same xdist worker may run afterwards. Such tests get a module of
+    their own that uses this fixture.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            if contents := getattr(connections[alias], "_test_serialized_contents", None):
+                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -53,18 +53,8 @@ def browser():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def restore_migrated_data(django_db_blocker):
-    """Puts back what migrations wrote (the 89 regions …) once a module's browser tests are done.
-
-    Live-server tests commit, so their teardown empties every table; `serialized_rollback` refills
-    them before each browser test, but not for the ordinary tests that the same xdist worker may
-    run afterwards.
-    """
-    yield
-    with django_db_blocker.unblock():
-        for alias in connections:
-            if contents := getattr(connections[alias], "_test_serialized_contents", None):
-                connections[alias].creation.deserialize_db_from_string(contents)
+def browser_tests_commit(restore_migrated_data):
+    """Live-server tests commit: what migrations wrote comes back after each module."""
 
 
 @pytest.fixture

@@ -1,14 +1,19 @@
+import logging
+import threading
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
+import config.cache
 from config.cache import (
     AnonymousPageCacheMiddleware,
     RememberedCountPaginator,
     new_generation,
     remember,
+    wait_for_recounts,
 )
 from people.models import Person
 from seminars.models import Seminar
@@ -112,14 +117,6 @@ def test_page_cache_off(client, demo_seminar, settings):
     _, queries = get(client, "/")
 
     assert queries > 0
-
-
-@pytest.fixture
-def aggregate_cache(settings):
-    settings.AGGREGATE_CACHE_SECONDS = 60
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_remembered_value_is_computed_once_per_archive_generation(db, aggregate_cache):
@@ -299,3 +296,66 @@ def test_region_overview_and_speaker_index_count_once_per_archive_change(
 
     # Only the rows shown: the counts over every speaker come from the cache.
     assert len(queries) == 1
+
+
+def test_a_quick_recount_is_done_at_once(db, settings):
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    cache.clear()
+    remember(("home",), lambda: 1)
+    new_generation()
+
+    # The first count took microseconds: the request after the change recounts itself.
+    assert remember(("home",), lambda: 2) == 2
+    cache.clear()
+
+
+def test_a_slow_recount_runs_in_the_background_meanwhile_the_previous_figures_show(
+    rf, db, background_recounts, page_cache
+):
+    remember(("home",), lambda: "old")
+    new_generation()
+    counted_in = []
+
+    def recount():
+        counted_in.append(threading.current_thread().name)
+        return "new"
+
+    def view(request):
+        return HttpResponse(remember(("home",), recount))
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    during = middleware(rf.get("/")).content
+    wait_for_recounts()
+    after = middleware(rf.get("/")).content
+
+    assert (during, after) == (b"old", b"new")  # the page with old figures was not kept
+    assert counted_in == ["recount_0"]
+
+
+def test_a_failed_background_recount_is_tried_again(db, background_recounts, caplog):
+    remember(("home",), lambda: 1)
+    new_generation()
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    with caplog.at_level(logging.ERROR, logger="config.cache"):
+        assert remember(("home",), broken) == 1
+        wait_for_recounts()
+    assert "Background recount failed" in caplog.text
+
+    assert remember(("home",), lambda: 3) == 1
+    wait_for_recounts()
+    assert remember(("home",), lambda: pytest.fail("counted again")) == 3
+
+
+def test_with_the_recount_thread_busy_a_request_recounts_itself(
+    db, background_recounts, monkeypatch
+):
+    remember(("home",), lambda: 1)
+    new_generation()
+    busy = threading.BoundedSemaphore(1)
+    busy.acquire()
+    monkeypatch.setattr(config.cache, "_recount_slots", busy)
+
+    assert remember(("home",), lambda: 2) == 2

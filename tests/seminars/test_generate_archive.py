@@ -2,13 +2,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
 from django.db.models import Count, F
 
 from config.text import sort_key
 from libraries.models import Department, Library, Locality
 from people.models import Person
-from seminars.management.commands import generate_archive
 from seminars.models import Resolution, Seminar, Talk, TalkSpeaker, Topic
 
 
@@ -107,41 +105,3 @@ def test_published_seminars_have_a_publication_date(synthetic_archive):
 
     assert not Seminar.objects.filter(is_published=True, published_at__isnull=True).exists()
     assert not Seminar.objects.filter(is_published=False, published_at__isnull=False).exists()
-
-
-def everything():
-    """The snapshot, the talks' search vectors and how many rows each table got."""
-    tables = [
-        *generate_archive.ARCHIVE_MODELS,
-        Seminar.regions.through,
-        Seminar.localities.through,
-        Talk.topics.through,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id, search_vector::text FROM seminars_talk ORDER BY id")
-        vectors = cursor.fetchall()
-    return snapshot(), vectors, {model.__name__: model.objects.count() for model in tables}
-
-
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_parallel_writers_build_the_archive_one_connection_builds(synthetic_archive, monkeypatch):
-    """Outside a transaction PostgreSQL gets the chunks from several connections at once."""
-    # Chunks of a few seminars, so that 600 talks make eight of them.
-    monkeypatch.setattr(generate_archive, "FIRST_CHUNK", 2)
-    monkeypatch.setattr(generate_archive, "SEMINARS_PER_CHUNK", 4)
-    synthetic_archive(talks=600, seed=3)
-    parallel = everything()
-
-    with transaction.atomic():
-        synthetic_archive(talks=600, seed=3)
-        assert everything() == parallel
-
-    assert len(parallel[1]) == 600
-    # Speakers are written before their talks, and every talk's vector still holds a speaker's
-    # name (weight C).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM seminars_talk WHERE length(ts_filter(search_vector, '{c}')) = 0"
-        )
-        assert cursor.fetchone() == (0,)
