@@ -288,10 +288,11 @@ def size_table(label, result, args):
     lines += [
         "",
         "EXPLAIN of every query a page runs without the page cache: per request, and once per"
-        " archive change (remembered aggregates; the first request after a change pays them).",
+        " archive change (remembered aggregates, counted by the first request when none is"
+        " remembered; after a change a slow count runs in the background).",
         "",
         "| page | queries per request | seq scans on talks | other seq scans"
-        " | first request after a change: queries | seq scans on talks | ms |",
+        " | nothing remembered yet: queries | seq scans on talks | ms |",
         "| --- | ---: | ---: | --- | ---: | ---: | ---: |",
     ]
     for name, _ in result["pages"][1:]:
