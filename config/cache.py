@@ -120,7 +120,7 @@ def _in_background(task):
 
 
 def wait_for_recounts():
-    """Returns once every background recount queued so far is done (for tests and commands)."""
+    """Returns once every background recount queued so far is done (for tests)."""
     _recounts.submit(lambda: None).result()
 
 

@@ -1,7 +1,7 @@
 """`AnyOf(F("library"), keys)`: a column is one of a list of keys, the list sent as one parameter.
 
-`field__in=keys` prepares and compiles each key on its own: the 237 library keys of one region took
-1.4 ms of the talk list's time to filter by them, more than PostgreSQL takes to use them.
+`field__in=keys` prepares and compiles each key on its own: filtering the talk list by the 237
+library keys of one region took 1.4 ms in Django before the query reached PostgreSQL.
 """
 
 import json
@@ -11,7 +11,6 @@ from django.db.models import Lookup
 
 
 class AnyOf(Lookup):
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def get_prep_lookup(self):
