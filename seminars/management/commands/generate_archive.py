@@ -371,7 +371,8 @@ class Command(BaseCommand):
                     )
                     self.make_seminar(batch, number + 1, start, talks_of[number])
                 if parallel and chunk_start:
-                    pending.append((writers.submit(self.write_chunk, batch, True), batch))
+                    future = writers.submit(self.write_chunk, batch, True)
+                    pending.append((future, len(batch[Talk])))
                 else:
                     self.write_chunk(batch)
                     progress.advance(len(batch[Talk]))
@@ -385,10 +386,10 @@ class Command(BaseCommand):
                 while pending and (len(pending) > WRITERS or pending[0][0].done()):
                     future, written = pending.popleft()
                     future.result()
-                    progress.advance(len(written[Talk]))
+                    progress.advance(written)
             for future, written in pending:
                 future.result()
-                progress.advance(len(written[Talk]))
+                progress.advance(written)
         progress.finish()
 
     def write_chunk(self, batch, own_connection=False):
