@@ -1,10 +1,21 @@
+import operator
+import re
+
 import pytest
 from django.contrib import admin
 from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from config.scale import EstimatedCountPaginator, KeysFirstPaginator
+from config.scale import (
+    EstimatedCountPaginator,
+    KeysFirstPaginator,
+    _keyset_ordering,
+    at_or_after,
+)
+from seminars.filters import TalkFilter
 from seminars.models import Seminar, Talk
 
 ARCHIVE_APPS = {"libraries", "people", "seminars"}
@@ -109,3 +120,156 @@ def test_keys_first_pages_hold_the_same_rows_in_the_same_order(synthetic_archive
     assert page == list(rows[120:140])
     assert list(paginator.page(10)) == list(rows[180:200])
     assert len(queries) == 1
+
+
+def every_page(paginator):
+    return [list(paginator.page(number)) for number in paginator.page_range]
+
+
+@pytest.mark.parametrize("sort", list(TalkFilter.SORTS))
+def test_deep_pages_start_from_remembered_rows_and_hold_the_same_rows(
+    synthetic_archive, aggregate_cache, sort
+):
+    """Anchors every 7 rows, pages of 5: most anchors fall inside a seminar's talks or a run of
+    equal titles, where only the later fields of the order tell the rows apart."""
+    synthetic_archive(talks=120)
+    talks = Talk.objects.order_by(*TalkFilter.SORTS[sort])
+    rows = talks.values_list("pk", "title")
+    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+
+    def paginator():
+        paginator = KeysFirstPaginator(rows, 5, count_key=("anchored", sort), keys=talks)
+        paginator.shallow, paginator.anchor_every = 0, 7
+        return paginator
+
+    assert every_page(paginator()) == expected
+    with CaptureQueriesContext(connection) as queries:
+        again = every_page(paginator())
+    # The anchors are remembered: one query a page, none to find where it starts.
+    assert again == expected
+    assert len(queries) == len(expected)
+    skipped = [int(n) for query in queries for n in re.findall(r"OFFSET (\d+)", query["sql"])]
+    assert max(skipped) < 7
+
+
+def test_anchors_are_found_again_after_the_archive_changes(
+    synthetic_archive, aggregate_cache, django_capture_on_commit_callbacks
+):
+    synthetic_archive(talks=120)
+    talks = Talk.objects.order_by(*TalkFilter.SORTS["newest"])
+    rows = talks.values_list("pk", flat=True)
+
+    def pages():
+        paginator = KeysFirstPaginator(rows, 5, count_key="changing", keys=talks)
+        paginator.shallow, paginator.anchor_every = 0, 7
+        return every_page(paginator)
+
+    pages()
+    with django_capture_on_commit_callbacks(execute=True):
+        Talk.objects.filter(pk__in=list(rows[:13])).delete()  # rows before most anchors
+
+    assert pages() == [list(rows[bottom : bottom + 5]) for bottom in range(0, 107, 5)]
+
+
+def test_an_order_by_an_annotation_is_paged_without_anchors(synthetic_archive, aggregate_cache):
+    synthetic_archive(talks=120)
+    talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
+    rows = talks.values_list("pk", flat=True)
+    paginator = KeysFirstPaginator(rows, 5, count_key="annotated", keys=talks)
+    paginator.shallow, paginator.anchor_every = 0, 7
+
+    with CaptureQueriesContext(connection) as queries:
+        page = list(paginator.page(20))
+
+    assert page == list(rows[95:100])
+    # No anchor: the page's keys are found by skipping every row before them.
+    assert "OFFSET 95" in queries[-1]["sql"]
+    assert not any("OFFSET 91" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize(
+    "ordering, anchor, expected",
+    [
+        (
+            ("-seminar_date", "-seminar_id", "order"),
+            (3, 20, 2),
+            [(3, 20, 2), (3, 20, 5), (3, 9, 1), (2, 20, 9), (1, 30, 1)],
+        ),
+        (
+            ("seminar_date", "seminar_id", "order"),
+            (3, 20, 2),
+            [(3, 20, 2), (3, 20, 5), (3, 30, 1), (4, 1, 1)],
+        ),
+    ],
+)
+def test_at_or_after_keeps_the_rows_from_the_anchor_on(ordering, anchor, expected):
+    rows = [
+        (3, 20, 1),
+        (3, 20, 2),
+        (3, 20, 5),
+        (3, 9, 1),
+        (3, 30, 1),
+        (4, 1, 1),
+        (1, 30, 1),
+        (2, 20, 9),
+    ]
+    condition = at_or_after(ordering, anchor)
+    names = [field.removeprefix("-") for field in ordering]
+    kept = [row for row in rows if _holds(condition, dict(zip(names, row, strict=True)))]
+    assert sorted(kept) == sorted(expected)
+
+
+def _holds(condition, row):
+    """Evaluates a Q of exact/lt/gt/lte/gte lookups on a dict, the way SQL would."""
+    compare = {
+        "exact": operator.eq,
+        "lt": operator.lt,
+        "gt": operator.gt,
+        "lte": operator.le,
+        "gte": operator.ge,
+    }
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            results.append(_holds(child, row))
+        else:
+            lookup, value = child
+            name, _, kind = lookup.partition("__")
+            results.append(compare[kind or "exact"](row[name], value))
+    joined = all(results) if condition.connector == Q.AND else any(results)
+    return not joined if condition.negated else joined
+
+
+def test_a_deep_page_of_the_talk_list_runs_the_queries_of_the_first(
+    client, synthetic_archive, aggregate_cache
+):
+    synthetic_archive(talks=400)
+    deep = {"page": 15}  # talks 281–300: after the anchor at row 200
+    for data in ({}, deep):
+        client.get("/talks/", data)  # counts, facets and the anchor are remembered
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/talks/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/talks/", deep)
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 15
+    assert len(queries) == len(first)
+    assert any("OFFSET 80" in query["sql"] for query in queries)  # from the anchor, not row 0
+
+
+@pytest.mark.parametrize(
+    "ordering, anchored",
+    [
+        (TalkFilter.SORTS["newest"], True),
+        (TalkFilter.SORTS["title"], True),
+        (("title", "pk"), True),
+        (("title",), False),  # titles repeat: rows tied with the anchor would come back
+        (("-seminar", "order"), False),  # a relation sorts by the seminar's own ordering
+        (("-search_rank", "pk"), False),  # an annotation
+        ((), False),
+    ],
+)
+def test_anchors_only_for_an_order_of_columns_ending_in_a_unique_key(ordering, anchored):
+    assert _keyset_ordering(Talk, ordering) is anchored
