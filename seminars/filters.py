@@ -6,6 +6,7 @@ the as-you-type suggestions submit) or any part of a name (what a visitor withou
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse_lazy
@@ -200,6 +201,8 @@ class TalkFilter(django_filters.FilterSet):
             cls._form_class = super().get_form_class()
         return cls._form_class
 
+    REGION_SEARCH_MAX = 3
+
     # Filters a visitor can loosen, in the order the form shows them.
     LOOSEN = (
         "q",
@@ -215,12 +218,36 @@ class TalkFilter(django_filters.FilterSet):
         "topic",
     )
 
-    def filter_text(self, queryset, name, value):
+    def filter_queryset(self, queryset):
+        """Every filter in turn; on PostgreSQL the text within a region or two in one lookup."""
+        regions = self.text_regions()
+        for name, value in self.form.cleaned_data.items():
+            if regions and name == "q":
+                queryset = self.filter_text(queryset, name, value, regions)
+            elif not (regions and name == "region"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def text_regions(self):
+        """Keys of the chosen regions when the text can be looked up within them at once.
+
+        `Talk.region_search` finds «чтения» among one region's 13,926 talks at 1M in one GIN
+        lookup, where they were fetched one by one to test the word. PostgreSQL estimates each
+        region's prefix query at 2 % of the talks: beyond `REGION_SEARCH_MAX` regions it would
+        read the whole table, and the talks are found through their libraries as before.
+        """
+        data = self.form.cleaned_data
+        if connection.vendor != "postgresql" or not data.get("q") or not data.get("region"):
+            return None
+        regions = [region.pk for region in data["region"]]
+        return regions if len(regions) <= self.REGION_SEARCH_MAX else None
+
+    def filter_text(self, queryset, name, value, regions=None):
         """The text box: Russian full-text search (seminars/search.py), best match first."""
         if not hasattr(self, "_any_term"):
             # Decided once, so that the list and every facet count use the same words.
             self._any_term = search.any_term_needed(value, self.queryset)
-        return search.filter_talks(queryset, value, any_term=self._any_term)
+        return search.filter_talks(queryset, value, any_term=self._any_term, regions=regions)
 
     def with_roles(self, queryset, condition):
         return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))

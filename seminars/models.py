@@ -266,12 +266,17 @@ class Talk(models.Model):
     # a sort inside each. Only queries read them; an instance in memory may hold stale values.
     seminar_date = models.DateField(null=True, editable=False)
     seminar_published = models.BooleanField(default=False, editable=False)
+    # The vector's words once per region of the talk's speakers («r40.чтен»), kept by the same
+    # trigger (migration seminars.0015_talk_region_search): a word within a region is one small
+    # GIN lookup, where the region's talks had to be fetched one by one to test the word.
+    region_search = SearchVectorField(null=True, editable=False)
 
     objects = TalkQuerySet.as_manager()
 
     # Columns filled by database triggers are not part of a version.
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "seminar_date", "seminar_published"], m2m_fields=[topics]
+        excluded_fields=["search_vector", "seminar_date", "seminar_published", "region_search"],
+        m2m_fields=[topics],
     )
 
     class Meta:

@@ -25,9 +25,16 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+)
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     Exists,
@@ -188,6 +195,26 @@ class TrigramSimilarity(Func):
     output_field = FloatField()
 
 
+class Match(Func):
+    """`vector @@ query` for a query expression that Django's `exact` lookup would re-wrap."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class RegionQuery(Func):
+    """The query's words within these regions, as `Talk.region_search` holds them
+    (`seminars_region_tsquery()` of migration seminars.0015_talk_region_search)."""
+
+    function = "seminars_region_tsquery"
+    template = "%(function)s(%(expressions)s::bigint[])"
+    output_field = SearchQueryField()
+
+    def __init__(self, tsquery, regions):
+        super().__init__(tsquery, Value(list(regions), output_field=ArrayField(BigIntegerField())))
+
+
 def _headline(expression, tsquery, **options):
     return SearchHeadline(
         expression, tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, **options
@@ -261,13 +288,19 @@ FIELDS = {
 # Both ------------------------------------------------------------------------------------------
 
 
-def matching(queryset, query, any_term=False):
-    """`queryset` narrowed to records matching `query`, annotated with `search_rank`."""
+def matching(queryset, query, any_term=False, regions=None):
+    """`queryset` narrowed to records matching `query`, annotated with `search_rank`.
+
+    `regions` (talks on PostgreSQL only): keys of regions one of whose libraries a speaker of the
+    talk represented — the region filter and the text in one lookup of `Talk.region_search`.
+    """
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
-        return queryset.filter(search_vector=tsquery).annotate(
-            search_rank=SearchRank(F("search_vector"), tsquery)
-        )
+        if regions:
+            queryset = queryset.filter(Match(F("region_search"), RegionQuery(tsquery, regions)))
+        else:
+            queryset = queryset.filter(search_vector=tsquery)
+        return queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
     fields_of = FIELDS[queryset.model]
     conditions, rank = [], Value(0.0)
     for stem in query.stems:
@@ -304,19 +337,20 @@ def any_term_needed(raw, queryset=None):
     return not matching(queryset, query).exists()
 
 
-def filter_talks(queryset, raw, any_term=None):
+def filter_talks(queryset, raw, any_term=None, regions=None):
     """For the talks FilterSet's text box: matching talks annotated with `search_rank`, best first,
     newest first on a tie.
 
     All words must match, or any word when `any_term` (by default: when all together find no talk
     in `queryset`). Text with no searchable word («и», «!!!») matches nothing; no text, everything.
+    `regions`: talks of these regions only, on PostgreSQL (see `matching`).
     """
     query = parse(raw)
     if not query:
         return queryset.none() if query.text else queryset
     if any_term is None:
         any_term = any_term_needed(raw, queryset)
-    return matching(queryset, query, any_term).order_by(
+    return matching(queryset, query, any_term, regions).order_by(
         "-search_rank", "-seminar_date", "-seminar_id", "order"
     )
 
