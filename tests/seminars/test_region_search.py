@@ -32,12 +32,8 @@ def found(data, monkeypatch=None, through_libraries=False):
 def test_the_same_talks_as_through_the_libraries(synthetic_archive, monkeypatch):
     synthetic_archive(talks=600)
     speakers = TalkSpeaker.objects.filter(talk__seminar_published=True)
-    regions = [
-        slug
-        for slug, _ in Counter(speakers.values_list("library__region__slug", flat=True)).most_common(
-            3
-        )
-    ]
+    by_region = Counter(speakers.values_list("library__region__slug", flat=True))
+    regions = [slug for slug, _ in by_region.most_common(3)]
     words = Counter(
         word.lower()
         for title in Talk.objects.values_list("title", flat=True)
