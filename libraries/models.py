@@ -204,6 +204,16 @@ class Library(models.Model):
             ),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="library_not_own_parent"),
         ]
+        indexes = [
+            # A region's library keys (the region filter, the region page) from the index alone.
+            models.Index(fields=["region", "id"], name="library_region_keys"),
+            # The region page's first libraries by name, without sorting all of them.
+            models.Index(
+                fields=["region", "sort_key", "id"],
+                condition=Q(parent=None, is_published=True),
+                name="library_region_by_name",
+            ),
+        ]
 
     def __str__(self):
         own = f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
