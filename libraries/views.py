@@ -113,7 +113,8 @@ def library_detail(request, slug):
         "branches": branches,
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
-        "talks": talk_rows(talks[:DETAIL_ROWS]),
+        # The page's keys sorted first: the rows then join 20 seminars, not all the library's.
+        "talks": talk_rows(talks_where(Q(pk__in=talks.values("pk")[:DETAIL_ROWS]))),
         "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
     }
     return render(request, "libraries/library_detail.html", context)
