@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 
@@ -60,6 +61,12 @@ def talks_where(condition):
     )
 
 
+def first_rows(talks):
+    """The first DETAIL_ROWS of `talks` (from `talks_where`), their keys sorted first: only those
+    rows join their seminars, and a region's keys come from the newest-first index alone."""
+    return talks_where(Q(pk__in=talks.values("pk")[:DETAIL_ROWS]))
+
+
 def library_list(request):
     filterset = LibraryFilter(
         filter_data(request.GET), queryset=Library.objects.published().filter(parent=None)
@@ -113,8 +120,7 @@ def library_detail(request, slug):
         "branches": branches,
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
-        # The page's keys sorted first: the rows then join 20 seminars, not all the library's.
-        "talks": talk_rows(talks_where(Q(pk__in=talks.values("pk")[:DETAIL_ROWS]))),
+        "talks": talk_rows(first_rows(talks)),
         "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
     }
     return render(request, "libraries/library_detail.html", context)
@@ -162,10 +168,12 @@ def region_list(request):
 
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    # The region's library keys first, as the talk filter does (TalkFilter.in_libraries).
-    region_libraries = library_keys(Q(region=region))
-    roles = TalkSpeaker.objects.filter(AnyOf(F("library"), region_libraries))
-    talks = talks_where(Q(pk__in=roles.values("talk")))
+    if connection.vendor == "postgresql":
+        # Each talk's regions are in the newest-first index (TalkFilter.in_regions).
+        talks = talks_where(Q(region_keys__overlap=[region.pk]))
+    else:
+        roles = TalkSpeaker.objects.filter(AnyOf(F("library"), library_keys(Q(region=region))))
+        talks = talks_where(Q(pk__in=roles.values("talk")))
     # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once. (The key
     # list above made this plan slower: 3.0 → 4.1 ms at 1M.)
     seminars = Seminar.objects.published().filter(
@@ -186,7 +194,7 @@ def region_detail(request, slug):
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
         "talk_count": remember(("region talks", region.pk), talks.count),
-        "talks": talk_rows(talks[:DETAIL_ROWS]),
+        "talks": talk_rows(first_rows(talks)),
         "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
         "libraries": items,
     }

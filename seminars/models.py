@@ -12,6 +12,8 @@ from config.uploads import SafeDocumentField
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 
+from .fields import RegionKeysField
+
 
 class Topic(models.Model):
     name = models.CharField("название", max_length=150, unique=True)
@@ -266,16 +268,25 @@ class Talk(models.Model):
     # a sort inside each. Only queries read them; an instance in memory may hold stale values.
     seminar_date = models.DateField(null=True, editable=False)
     seminar_published = models.BooleanField(default=False, editable=False)
-    # The vector's words once per region of the talk's speakers («r40.чтен»), kept by the same
-    # trigger (migration seminars.0015_talk_region_search): a word within a region is one small
-    # GIN lookup, where the region's talks had to be fetched one by one to test the word.
+    # The regions of the talk's speakers' libraries, and the vector's words once per region
+    # («r40.чтен»), kept by the search-vector trigger (migration seminars.0015_talk_region_search)
+    # on PostgreSQL. A region's newest talks are read from talk_published_newest alone, a word
+    # within a region is one small GIN lookup: the region's talks had been found one by one
+    # through their speakers' libraries.
+    region_keys = RegionKeysField(null=True, editable=False)
     region_search = SearchVectorField(null=True, editable=False)
 
     objects = TalkQuerySet.as_manager()
 
     # Columns filled by database triggers are not part of a version.
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "seminar_date", "seminar_published", "region_search"],
+        excluded_fields=[
+            "search_vector",
+            "seminar_date",
+            "seminar_published",
+            "region_keys",
+            "region_search",
+        ],
         m2m_fields=[topics],
     )
 
@@ -293,7 +304,7 @@ class Talk(models.Model):
             # Newest first (TalkFilter.SORTS): deep pages read only this index.
             models.Index(
                 fields=["-seminar_date", "-seminar", "order"],
-                include=["id"],
+                include=["id", "region_keys"],
                 condition=Q(seminar_published=True),
                 name="talk_published_newest",
             ),

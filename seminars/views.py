@@ -302,8 +302,9 @@ def talk_list(request):
     if newest_instead:
         paginator.keys = talks.order_by(*TalkFilter.SORTS["newest"])
         paginator.object_list = paginator.keys.values_list(*TALK_COLUMNS)
-    elif valid and filterset.ranked_by_default():
-        # Ranking sorts every match: the page's keys first, so that only 20 rows join a seminar.
+    elif valid and (filterset.ranked_by_default() or filterset.active()):
+        # The page's keys first, then its 20 rows: ranking sorts every match before the rows
+        # join their seminars, and a region's keys come from the newest-first index alone.
         paginator.shallow = 0
     page = paginator.get_page(request.GET.get("page"))
     context = {

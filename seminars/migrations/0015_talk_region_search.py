@@ -1,16 +1,21 @@
-"""PostgreSQL: each talk's search words once per region of its speakers, for «region + text».
+"""PostgreSQL: each talk's regions, and its search words once per region, for region filters.
 
-`region_search` holds every lexeme of `search_vector` prefixed with «r<region id>.», once for each
-region whose library one of the talk's speakers represented. The talk list filtered by region and
-text then asks one GIN index for «r40.чтен:*» instead of fetching each of the region's talks to
-test the word (13,926 talks for one region at 1M). The talk's search-vector trigger computes it,
-so every change that recomputes the vector (speakers, people, libraries, the talk) recomputes it
-too; a library moved to another region now touches its talks as a rename does. SQLite: the column
-stays empty and the list filters as before.
+`region_keys` lists the regions whose libraries the talk's speakers represented, and is kept in
+talk_published_newest beside the keys it is sorted by: a region's newest talks (the talk list by
+region, the region page) are read from that index alone, where each talk was checked through its
+speakers' libraries. `region_search` holds every lexeme of `search_vector` prefixed with
+«r<region id>.», once for each of those regions: the talk list filtered by region and text asks
+one GIN index for «r40.чтен:*» instead of fetching each of the region's talks to test the word
+(13,926 talks for one region at 1M). The talk's search-vector trigger computes both, so every
+change that recomputes the vector (speakers, people, libraries, the talk) recomputes them too; a
+library moved to another region now touches its talks as a rename does. SQLite: the columns stay
+empty and the region filters join the libraries as before.
 """
 
 import django.contrib.postgres.search
-from django.db import migrations
+from django.db import migrations, models
+
+import seminars.fields
 
 
 TALK_VECTOR = r"""
@@ -30,11 +35,14 @@ BEGIN
             SELECT string_agg(concat_ws(' ', l.name, l.short_name), ' ' ORDER BY s.order)
             FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
             WHERE s.talk_id = NEW.id), '')), 'D');
+    NEW.region_keys := ARRAY(
+        SELECT DISTINCT l.region_id
+        FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
+        WHERE s.talk_id = NEW.id AND l.region_id IS NOT NULL
+        ORDER BY 1);
     NEW.region_search := (
-        SELECT array_to_tsvector(array_agg('r' || region.id || '.' || word))
-        FROM (SELECT DISTINCT l.region_id AS id
-              FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
-              WHERE s.talk_id = NEW.id AND l.region_id IS NOT NULL) AS region
+        SELECT array_to_tsvector(array_agg('r' || region || '.' || word))
+        FROM unnest(NEW.region_keys) AS region
         CROSS JOIN unnest(tsvector_to_array(NEW.search_vector)) AS word);
     RETURN NEW;
 END $$;
@@ -122,8 +130,23 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="talk",
+            name="region_keys",
+            field=seminars.fields.RegionKeysField(editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="talk",
             name="region_search",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(run(FORWARD), run(BACKWARD), elidable=False),
+        migrations.RemoveIndex(model_name="talk", name="talk_published_newest"),
+        migrations.AddIndex(
+            model_name="talk",
+            index=models.Index(
+                fields=["-seminar_date", "-seminar", "order"],
+                condition=models.Q(("seminar_published", True)),
+                include=("id", "region_keys"),
+                name="talk_published_newest",
+            ),
+        ),
     ]

@@ -1,5 +1,6 @@
-"""Region + text on PostgreSQL: one lookup of `Talk.region_search` (migration 0015), the same
-talks in the same order as the region filter and the text filter applied one after the other."""
+"""Region filters on PostgreSQL read the talks' own region keys (migration 0015): the region from
+`Talk.region_keys` in the newest-first index, region + text from one lookup of
+`Talk.region_search`. The same talks in the same order as through the speakers' libraries."""
 
 import datetime
 from collections import Counter
@@ -9,6 +10,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from libraries.models import Region
 from seminars.filters import TalkFilter
 from seminars.models import Talk, TalkSpeaker
 from tests import factories
@@ -57,6 +59,28 @@ def test_the_same_talks_as_through_the_libraries(synthetic_archive, monkeypatch)
     assert sum(bool(found(data)[0]) for data in queries) >= 5  # the checks compared talks
 
 
+def test_a_region_and_a_district_list_the_talks_of_their_libraries(synthetic_archive):
+    synthetic_archive(talks=600)
+    newest = TalkFilter.SORTS["newest"]
+    published = Talk.objects.published()
+    for region in Region.objects.filter(libraries__isnull=False).distinct()[:5]:
+        speakers = TalkSpeaker.objects.filter(library__region=region)
+        expected = list(
+            published.filter(pk__in=speakers.values("talk"))
+            .order_by(*newest)
+            .values_list("pk", flat=True)
+        )
+        keys, sql = found(f"region={region.slug}")
+        assert keys == expected, region
+        assert "region_keys" in sql and "seminars_talkspeaker" not in sql
+        assert expected
+
+    district = Region.objects.filter(libraries__isnull=False).first().federal_district
+    speakers = TalkSpeaker.objects.filter(library__region__federal_district=district)
+    expected = published.filter(pk__in=speakers.values("talk")).order_by(*newest)
+    assert found(f"district={district}")[0] == list(expected.values_list("pk", flat=True))
+
+
 @pytest.fixture
 def kamchatka_talk(db):
     seminar = factories.seminar("Семинар", start=datetime.date(2021, 11, 24))
@@ -67,9 +91,13 @@ def kamchatka_talk(db):
 
 
 def regions_finding(text):
-    """Slugs of the regions (of those the tests use) whose filter with `text` finds a talk."""
+    """Slugs of the regions (of those the tests use) whose filter with `text` finds a talk; the
+    same regions list a talk without text, when some talk has the words."""
     slugs = ["kamchatskii-krai", "sakhalinskaia-oblast", "primorskii-krai"]
-    return [slug for slug in slugs if found(f"region={slug}&q={text}")[0]]
+    with_text = [slug for slug in slugs if found(f"region={slug}&q={text}")[0]]
+    listing = [slug for slug in slugs if found(f"region={slug}")[0]]
+    assert with_text in ([], listing)
+    return with_text
 
 
 def test_a_library_moved_to_another_region_takes_its_talks_along(kamchatka_talk):

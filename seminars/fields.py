@@ -1,0 +1,33 @@
+"""A talk's region keys: an array PostgreSQL can keep in an index beside the newest-first keys."""
+
+from django.db import models
+
+
+class RegionKeysField(models.Field):
+    """`bigint[]` on PostgreSQL, written by a trigger (migration seminars.0015_talk_region_search).
+
+    SQLite has no arrays: the column is text there and stays empty; the region filter joins the
+    speakers' libraries instead.
+    """
+
+    description = "Ключи регионов"
+
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+
+@RegionKeysField.register_lookup
+class Overlap(models.Lookup):
+    """`region_keys__overlap=[40, 41]`: a talk of any of these regions (PostgreSQL's `&&`).
+
+    Typed as the column is, so that PostgreSQL compares in the index it reads.
+    """
+
+    lookup_name = "overlap"
+
+    def get_prep_lookup(self):
+        return [int(key) for key in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} && %s::bigint[]", [*params, self.rhs]
