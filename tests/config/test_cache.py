@@ -16,7 +16,7 @@ from config.cache import (
     wait_for_recounts,
 )
 from people.models import Person
-from seminars.models import Seminar
+from seminars.models import Seminar, Topic
 
 
 @pytest.fixture
@@ -359,3 +359,23 @@ def test_with_the_recount_thread_busy_a_request_recounts_itself(
     monkeypatch.setattr(config.cache, "_recount_slots", busy)
 
     assert remember(("home",), lambda: 2) == 2
+
+
+def test_chosen_regions_and_topics_come_from_a_remembered_map(
+    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    client.get("/talks/", {"region": "kamchatskii-krai"})
+
+    response, _ = get(client, "/talks/?region=kamchatskii-krai")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/talks/", {"region": "kamchatskii-krai"})
+
+    assert response.context["filter"].form.cleaned_data["region"][0].name == "Камчатский край"
+    assert not [query for query in queries if 'FROM "libraries_region"' in query["sql"]]
+
+    # A topic added since is found: the map is read again once the archive changed.
+    with django_capture_on_commit_callbacks(execute=True):
+        Topic.objects.create(name="Новая тема", slug="novaia-tema")
+    response, _ = get(client, "/talks/?topic=novaia-tema")
+    assert response.context["form"].errors == {}
+    assert response.context["filter"].form.cleaned_data["topic"][0].name == "Новая тема"
