@@ -1,11 +1,10 @@
-from django.db import connection
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404, render
 
 from config.cache import RememberedCountPaginator, remember
 from config.lookups import AnyOf
 from config.scale import count_of
-from seminars.filters import LibraryFilter, TalkFilter, library_keys, library_matches
+from seminars.filters import LibraryFilter, TalkFilter, library_matches, region_talks
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.rows import (
     TALK_COLUMNS,
@@ -168,14 +167,9 @@ def region_list(request):
 
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
-    if connection.vendor == "postgresql":
-        # Each talk's regions are in the newest-first index (TalkFilter.in_regions).
-        talks = talks_where(Q(region_keys__overlap=[region.pk]))
-    else:
-        roles = TalkSpeaker.objects.filter(AnyOf(F("library"), library_keys(Q(region=region))))
-        talks = talks_where(Q(pk__in=roles.values("talk")))
-    # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once. (The key
-    # list above made this plan slower: 3.0 → 4.1 ms at 1M.)
+    talks = talks_where(region_talks([region]))
+    # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once. (A list
+    # of the region's library keys made this plan slower: 3.0 → 4.1 ms at 1M.)
     seminars = Seminar.objects.published().filter(
         Q(organizer__in=Library.objects.filter(region=region).values("pk"))
         | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))

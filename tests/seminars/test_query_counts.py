@@ -73,7 +73,7 @@ def test_talk_list_with_every_filter(client, db, rows):
         "sort": "title",
     }
 
-    # SQLite reads the region's library keys once (seminars.filters.in_libraries); PostgreSQL the
+    # SQLite reads the region's library keys once (seminars.filters.region_talks); PostgreSQL the
     # talks' own regions, and the district's regions once, as SQLite its libraries.
     assert queries(client, "/talks/", params) == 18 + region_library_keys()
 
