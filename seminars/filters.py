@@ -301,8 +301,8 @@ class TalkFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))
 
     def in_regions(self, queryset, name, regions):
-        """Talks of `regions` (records or a queryset); the condition is built once per filter, as the facets
-        apply every filter again."""
+        """Talks of `regions` (records or a queryset); the condition is built once per filter,
+        as the facets apply every filter again."""
         conditions = self.__dict__.setdefault("_region_talks", {})
         if name not in conditions:
             conditions[name] = region_talks(regions)
