@@ -18,7 +18,8 @@ from django.db import migrations, models
 import seminars.fields
 
 
-TALK_VECTOR = r"""
+# The talk's vector as migration 0004 computes it, then (forward) its regions and their words.
+_VECTOR = r"""
 CREATE OR REPLACE FUNCTION seminars_talk_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search_vector :=
@@ -35,7 +36,8 @@ BEGIN
             SELECT string_agg(concat_ws(' ', l.name, l.short_name), ' ' ORDER BY s.order)
             FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
             WHERE s.talk_id = NEW.id), '')), 'D');
-    NEW.region_keys := ARRAY(
+"""
+_REGIONS = r"""    NEW.region_keys := ARRAY(
         SELECT DISTINCT l.region_id
         FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
         WHERE s.talk_id = NEW.id AND l.region_id IS NOT NULL
@@ -44,30 +46,12 @@ BEGIN
         SELECT array_to_tsvector(array_agg('r' || region || '.' || word))
         FROM unnest(NEW.region_keys) AS region
         CROSS JOIN unnest(tsvector_to_array(NEW.search_vector)) AS word);
-    RETURN NEW;
+"""
+_END = r"""    RETURN NEW;
 END $$;
 """
-
-OLD_TALK_VECTOR = r"""
-CREATE OR REPLACE FUNCTION seminars_talk_search_vector() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.search_vector :=
-        setweight(to_tsvector('russian', coalesce(NEW.title, '')), 'A')
-        || setweight(to_tsvector('russian', coalesce(NEW.abstract, '')), 'B')
-        || setweight(to_tsvector('russian', coalesce((
-            SELECT string_agg(
-                CASE WHEN p.consent = 'given'
-                     THEN concat_ws(' ', p.last_name, p.first_name, p.patronymic)
-                     ELSE p.last_name END, ' ' ORDER BY s.order)
-            FROM seminars_talkspeaker s JOIN people_person p ON p.id = s.person_id
-            WHERE s.talk_id = NEW.id), '')), 'C')
-        || setweight(to_tsvector('russian', coalesce((
-            SELECT string_agg(concat_ws(' ', l.name, l.short_name), ' ' ORDER BY s.order)
-            FROM seminars_talkspeaker s JOIN libraries_library l ON l.id = s.library_id
-            WHERE s.talk_id = NEW.id), '')), 'D');
-    RETURN NEW;
-END $$;
-"""
+TALK_VECTOR = _VECTOR + _REGIONS + _END
+OLD_TALK_VECTOR = _VECTOR + _END
 
 # The library's talks are recomputed when it moves to another region, as when it is renamed.
 LIBRARY_TRIGGER = r"""
