@@ -475,7 +475,8 @@ def explain_request(client, path, connection, capture):
     result.elapsed_ms = (time.monotonic() - started) * 1000
     for query in queries:
         sql = query["sql"]
-        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+        # EXECUTE: a prepared statement of this connection (config/compiled.py).
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH", "EXECUTE")):
             continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql)

@@ -130,6 +130,10 @@ def _database():
 
 
 DATABASES = {"default": _database()}
+# On PostgreSQL the detail pages' key lookups run as prepared statements (config/compiled.py). Off
+# behind a pooler that hands a client's statements to other server connections (PgBouncer in
+# transaction mode before 1.21).
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 
 # Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set.
 if REDIS_URL := os.environ.get("REDIS_URL"):

@@ -1,14 +1,18 @@
 from django.db.models import Count, F, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
 from config.cache import RememberedCountPaginator, remember
+from config.compiled import Compiled
 from config.lookups import AnyOf
 from config.scale import count_of
 from seminars.filters import LibraryFilter, TalkFilter, library_matches, region_talks
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.rows import (
+    SEMINAR_COLUMNS,
     TALK_COLUMNS,
     LibraryItem,
+    library_item_rows,
     library_items,
     seminar_cards,
     slug_url,
@@ -26,6 +30,63 @@ DETAIL_ROWS = 20
 LIBRARIES_PER_PAGE = 50
 
 
+def _library_by_slug(libraries):
+    return Compiled(
+        lambda slug: (
+            libraries()
+            .select_related("parent", "parent__parent", "region", "locality")
+            .defer("search_vector", "parent__search_vector", "parent__parent__search_vector")
+            .filter(slug=slug)
+        ),
+        str,
+    )
+
+
+# Staff see unpublished libraries too.
+LIBRARY_BY_SLUG = {
+    False: _library_by_slug(Library.objects.published),
+    True: _library_by_slug(Library.objects.all),
+}
+BRANCHES = Compiled(
+    lambda pk: (
+        Library.objects.filter(parent_id=pk)
+        .order_by("sort_key", "id")
+        .values_list("pk", "is_published", "slug", "name", "locality__name")
+    ),
+    int,
+)
+BRANCHES_OF = Compiled(
+    lambda keys: Library.objects.filter(AnyOf(F("parent_id"), keys)).values_list("pk", flat=True),
+    list,
+)
+DEPARTMENTS = Compiled(lambda pk: Library(pk=pk).departments.all(), int)
+TALKS_OF = Compiled(
+    lambda libraries, departments: TalkSpeaker.objects.filter(
+        Q(AnyOf(F("library_id"), libraries)) | Q(AnyOf(F("department_id"), departments))
+    ).values_list("talk", flat=True),
+    list,
+    list,
+)
+SEMINARS_OF = Compiled(
+    lambda keys: (
+        Seminar.objects.published()
+        .filter(AnyOf(F("organizer_id"), keys))[:DETAIL_ROWS]
+        .values_list(*SEMINAR_COLUMNS)
+    ),
+    list,
+)
+FIRST_TALKS = Compiled(lambda keys: first_rows(talks_where(AnyOf(F("pk"), keys))), list)
+REGION_BY_SLUG = Compiled(lambda slug: Region.objects.filter(slug=slug), str)
+REGION_LIBRARIES = Compiled(
+    lambda pk: library_item_rows(
+        Library.objects.published()
+        .filter(region_id=pk, parent=None)
+        .order_by("sort_key", "id")[:DETAIL_ROWS]
+    ),
+    int,
+)
+
+
 def library_tree(library):
     """`library`'s branches and the tree to their branches (three levels in a ЦБС).
 
@@ -34,19 +95,14 @@ def library_tree(library):
     the whole table (8 ms at 20,000 libraries).
     """
     url = slug_url("libraries:library_detail")
-    children = (
-        Library.objects.filter(parent=library)
-        .order_by("sort_key", "id")
-        .values_list("pk", "is_published", "slug", "name", "locality__name")
-    )
     tree, branches = {library.pk: 0}, []
-    for pk, published, slug, name, locality in children:
+    for pk, published, slug, name, locality in BRANCHES(library.pk):
         tree[pk] = 1
         if published:
             branches.append(LibraryItem(url(slug), name, locality))
-    level_two = Library.objects.filter(parent__in=[pk for pk, level in tree.items() if level == 1])
-    for pk in level_two.values_list("pk", flat=True):
-        tree.setdefault(pk, 2)
+    if level_one := [pk for pk, level in tree.items() if level == 1]:
+        for pk in BRANCHES_OF(level_one):
+            tree.setdefault(pk, 2)
     return tree, branches
 
 
@@ -95,22 +151,16 @@ def library_list(request):
 
 
 def library_detail(request, slug):
-    libraries = Library.objects.all() if request.user.is_staff else Library.objects.published()
-    library = get_object_or_404(
-        libraries.select_related("parent", "parent__parent", "region", "locality").defer(
-            "search_vector", "parent__search_vector", "parent__parent__search_vector"
-        ),
-        slug=slug,
-    )
+    found = LIBRARY_BY_SLUG[request.user.is_staff](slug)
+    if not found:
+        raise Http404("Библиотека не найдена.")
+    library = found[0]
     tree, branches = library_tree(library)
-    departments = list(library.departments.all())
+    departments = DEPARTMENTS(library.pk)
     # The keys of one library's few talks first: a subquery here would make the planner walk the
     # whole archive from the newest talk looking for them.
-    roles = TalkSpeaker.objects.filter(Q(library__in=tree) | Q(department__in=departments))
-    talks = talks_where(AnyOf(F("pk"), list(roles.values_list("talk", flat=True))))
-    seminars = Seminar.objects.published().filter(
-        organizer__in=[pk for pk, level in tree.items() if level <= 1]
-    )
+    keys = TALKS_OF(list(tree), [department.pk for department in departments])
+    talks = talks_where(AnyOf(F("pk"), keys))
     context = {
         "page_title": library.short_name or library.name,
         "page_description": f"{library}: доклады специалистов и семинары библиотеки.",
@@ -119,8 +169,8 @@ def library_detail(request, slug):
         "branches": branches,
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
-        "talks": talk_rows(first_rows(talks)),
-        "seminars": seminar_cards(seminars[:DETAIL_ROWS]),
+        "talks": talk_rows(FIRST_TALKS(keys) if keys else []),
+        "seminars": seminar_cards(SEMINARS_OF([pk for pk, level in tree.items() if level <= 1])),
     }
     return render(request, "libraries/library_detail.html", context)
 
@@ -166,7 +216,10 @@ def region_list(request):
 
 
 def region_detail(request, slug):
-    region = get_object_or_404(Region, slug=slug)
+    found = REGION_BY_SLUG(slug)
+    if not found:
+        raise Http404("Регион не найден.")
+    region = found[0]
     talks = talks_where(region_talks([region]))
     # Subqueries, not joins: no DISTINCT, and the date index finds the newest 20 at once. (A list
     # of the region's library keys made this plan slower: 3.0 → 4.1 ms at 1M.)
@@ -176,7 +229,7 @@ def region_detail(request, slug):
     )
     libraries = Library.objects.published().filter(region=region, parent=None)
     # A preview like the talks and seminars beside it; the library list has them all.
-    items = library_items(libraries.order_by("sort_key", "id")[:DETAIL_ROWS])
+    items = library_items(REGION_LIBRARIES(region.pk))
     context = {
         "page_title": region.name,
         # Counted only when the page cannot show them all.

@@ -9,9 +9,12 @@ speakers of a page are one `values_list` query, and URLs are reversed once per k
 from dataclasses import dataclass
 from functools import cache
 
+from django.db.models import F, QuerySet
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 
+from config.compiled import Compiled
+from config.lookups import AnyOf
 from config.scale import count_of
 from libraries.models import Library
 from people.models import Person, full_name, short_name
@@ -83,15 +86,23 @@ def _url_around_slug(script_prefix, viewname, *args):
     return reverse(viewname, args=[*args, SLUG]).split(SLUG)
 
 
-# The columns' joins are set up once: per request the query is only filtered and compiled.
-SPEAKER_ROWS = TalkSpeaker.objects.order_by("talk_id", "order", "id").values_list(*SPEAKER_COLUMNS)
+SPEAKER_ROWS = Compiled(
+    lambda keys: (
+        TalkSpeaker.objects.filter(AnyOf(F("talk_id"), keys))
+        .order_by("talk_id", "order", "id")
+        .values_list(*SPEAKER_COLUMNS)
+    ),
+    list,
+)
 
 
 def speakers_of(talk_ids):
     """{talk id: [Speaker, …]} in programme order, from one query."""
+    if not talk_ids:
+        return {}
     person_url, library_url = slug_url("people:person_detail"), slug_url("libraries:library_detail")
     speakers = {}
-    rows = SPEAKER_ROWS.filter(talk_id__in=talk_ids)
+    rows = SPEAKER_ROWS(list(talk_ids))
     for (
         talk_id, position, last, first, patronymic, person_slug, consent,
         library_id, legal_form, library, library_slug, published, parent_short, parent, region,
@@ -111,15 +122,22 @@ def speakers_of(talk_ids):
     return speakers
 
 
-TOPIC_ROWS = Talk.topics.through.objects.order_by(
-    "talk_id", "topic__sort_key", "topic_id"
-).values_list("talk_id", "topic__name", "topic__slug")
+TOPIC_ROWS = Compiled(
+    lambda keys: (
+        Talk.topics.through.objects.filter(AnyOf(F("talk_id"), keys))
+        .order_by("talk_id", "topic__sort_key", "topic_id")
+        .values_list("talk_id", "topic__name", "topic__slug")
+    ),
+    list,
+)
 
 
 def topics_of(talk_ids):
     """{talk id: [Topic(name, slug), …]} by name, from one query."""
+    if not talk_ids:
+        return {}
     topics = {}
-    for talk_id, name, slug in TOPIC_ROWS.filter(talk_id__in=talk_ids):
+    for talk_id, name, slug in TOPIC_ROWS(list(talk_ids)):
         topics.setdefault(talk_id, []).append(Topic(name, slug))
     return topics
 
@@ -152,13 +170,15 @@ class SeminarCard:
 
 
 def seminar_cards(seminars, talk_count=False):
-    """Cards for `includes/seminar_cards.html` from a queryset of seminars, one query.
+    """Cards for `includes/seminar_cards.html` from a queryset of seminars (one query) or rows
+    of its `SEMINAR_COLUMNS`.
 
     With `talk_count`, the queryset is annotated with `talk_count` and the cards show it.
     """
-    columns = (*SEMINAR_COLUMNS, "talk_count") if talk_count else SEMINAR_COLUMNS
+    if isinstance(seminars, QuerySet):
+        seminars = seminars.values_list(*SEMINAR_COLUMNS, *(["talk_count"] if talk_count else []))
     cards = []
-    for row in seminars.values_list(*columns):
+    for row in seminars:
         title, slug, start, end, kind, form, legal_form, name, parent_short, parent = row[:10]
         cards.append(
             SeminarCard(
@@ -182,12 +202,16 @@ class LibraryItem:
     branch_count: int = 0
 
 
-def library_items(libraries):
-    """Head libraries for a list: linked name, place, published branches counted; one query."""
-    url = slug_url("libraries:library_detail")
-    rows = libraries.annotate(
+def library_item_rows(libraries):
+    return libraries.annotate(
         branch_count=count_of(Library, "parent", is_published=True)
     ).values_list("slug", "legal_form", "name", "locality__name", "branch_count")
+
+
+def library_items(rows):
+    """Head libraries for a list: linked name, place, published branches counted, from
+    `library_item_rows()` (one query)."""
+    url = slug_url("libraries:library_detail")
     return [
         LibraryItem(url(slug), library_label(legal_form, name, None), locality, branch_count)
         for slug, legal_form, name, locality, branch_count in rows
