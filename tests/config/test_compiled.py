@@ -120,3 +120,18 @@ def test_without_prepared_statements_the_sql_itself_runs(settings):
     with CaptureQueriesContext(connection) as queries:
         TITLES([1])
     assert queries[0]["sql"].startswith("SELECT")
+
+
+def test_a_shape_planned_each_time_runs_its_sql():
+    """`prepare=False` (a plan that depends on the value): compiled once, sent as SQL."""
+    factories.talks(2)
+    keys = list(Talk.objects.values_list("pk", flat=True))
+    titles = Compiled(
+        lambda keys: Talk.objects.filter(AnyOf(F("pk"), keys)).values_list("title"),
+        list,
+        prepare=False,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        assert len(titles(keys)) == 2
+        assert len(titles(keys[:1])) == 1
+    assert [query["sql"].split()[0] for query in queries] == ["SELECT", "SELECT"]
