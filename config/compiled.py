@@ -52,6 +52,11 @@ class Compiled:
     def __call__(self, *values, using="default"):
         if len(values) != len(self.kinds):
             raise TypeError(f"{len(self.kinds)} values expected, got {len(values)}")
+        lists = [value for value, kind in zip(values, self.kinds, strict=True) if kind is list]
+        if lists and not any(lists):
+            # Nothing to look up: Django's own evaluation sees that nothing matches and runs no
+            # query (the compiled SQL would run one to find nothing).
+            return list(self.build(*values).using(using))
         template = self._templates.get(using) or self._compile(using)
         return template.run(values, connections[using])
 

@@ -115,9 +115,8 @@ def library_tree(library):
         tree[pk] = 1
         if published:
             branches.append(LibraryItem(url(slug), name, locality))
-    if level_one := [pk for pk, level in tree.items() if level == 1]:
-        for pk in BRANCHES_OF(level_one):
-            tree.setdefault(pk, 2)
+    for pk in BRANCHES_OF([pk for pk, level in tree.items() if level == 1]):
+        tree.setdefault(pk, 2)
     return tree, branches
 
 
@@ -184,7 +183,7 @@ def library_detail(request, slug):
         "branches": branches,
         "departments": departments,
         "talk_count": remember(("library talks", library.pk), talks.count),
-        "talks": talk_rows(FIRST_TALKS(keys) if keys else []),
+        "talks": talk_rows(FIRST_TALKS(keys)),
         "seminars": seminar_cards(SEMINARS_OF([pk for pk, level in tree.items() if level <= 1])),
     }
     return render(request, "libraries/library_detail.html", context)

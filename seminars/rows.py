@@ -98,8 +98,6 @@ SPEAKER_ROWS = Compiled(
 
 def speakers_of(talk_ids):
     """{talk id: [Speaker, …]} in programme order, from one query."""
-    if not talk_ids:
-        return {}
     person_url, library_url = slug_url("people:person_detail"), slug_url("libraries:library_detail")
     speakers = {}
     rows = SPEAKER_ROWS(list(talk_ids))
@@ -134,8 +132,6 @@ TOPIC_ROWS = Compiled(
 
 def topics_of(talk_ids):
     """{talk id: [Topic(name, slug), …]} by name, from one query."""
-    if not talk_ids:
-        return {}
     topics = {}
     for talk_id, name, slug in TOPIC_ROWS(list(talk_ids)):
         topics.setdefault(talk_id, []).append(Topic(name, slug))

@@ -467,7 +467,7 @@ def _talks(query, any_term):
         )
     talks = list(talks[: GROUP_SIZE + 1])
     roles = {}
-    for role in TALK_SPEAKERS([talk.pk for talk in talks]) if talks else []:
+    for role in TALK_SPEAKERS([talk.pk for talk in talks]):
         roles.setdefault(role.talk_id, []).append(role)
     hits = []
     for talk in talks:

@@ -135,3 +135,9 @@ def test_a_shape_planned_each_time_runs_its_sql():
         assert len(titles(keys)) == 2
         assert len(titles(keys[:1])) == 1
     assert [query["sql"].split()[0] for query in queries] == ["SELECT", "SELECT"]
+
+
+def test_empty_lists_run_no_query_as_with_django():
+    with CaptureQueriesContext(connection) as queries:
+        assert TITLES([]) == []
+    assert len(queries) == 0
