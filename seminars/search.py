@@ -57,6 +57,7 @@ from libraries.models import Library
 from people.models import Person
 
 from .models import ResolutionItem, Seminar, Talk, TalkSpeaker
+from .rows import seminar_url, slug_url
 
 CONFIG = "russian"
 MAX_QUERY_LENGTH = 200
@@ -453,7 +454,35 @@ TALK_SPEAKERS = Compiled(
 )
 
 
-def _talks(query, any_term):
+# (group builder, number of words, any word) → its Compiled query, on PostgreSQL.
+_COMPILED = {}
+
+
+def _found(build, query, any_term):
+    """The rows of `build(query, any_term)`, a group's best matches.
+
+    On PostgreSQL compiled to SQL once per group and number of words (a group's queryset took
+    as long to compile as to run): the words reach the SQL only as parameters, and the plan is
+    made for each search, as it depends on how common the words are.
+    """
+    if not _is_postgresql():
+        return list(build(query, any_term))
+    key = (build, len(query.terms), any_term)
+    if key not in _COMPILED:
+        _COMPILED[key] = Compiled(
+            lambda *terms: build(Query(" ".join(terms), list(terms)), any_term),
+            *[str] * len(query.terms),
+            prepare=False,
+        )
+    return _COMPILED[key](*query.terms)
+
+
+def _seminar_url(seminar):
+    # The records' get_absolute_url() without a reverse() for each of a hundred hits.
+    return seminar_url(seminar.start_date, seminar.slug)
+
+
+def _best_talks(query, any_term):
     talks = (
         ranked(Talk.objects.published(), query, any_term, TALK_ORDER)
         .select_related("seminar")
@@ -465,7 +494,11 @@ def _talks(query, any_term):
             title_headline=_headline("title", tsquery, highlight_all=True),
             abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
         )
-    talks = list(talks[: GROUP_SIZE + 1])
+    return talks[: GROUP_SIZE + 1]
+
+
+def _talks(query, any_term):
+    talks = _found(_best_talks, query, any_term)
     roles = {}
     for role in TALK_SPEAKERS([talk.pk for talk in talks]):
         roles.setdefault(role.talk_id, []).append(role)
@@ -485,14 +518,14 @@ def _talks(query, any_term):
                 talk,
                 title,
                 snippet,
-                talk.get_absolute_url(),
+                f"{_seminar_url(talk.seminar)}#talk-{talk.order}",
                 {"seminar": talk.seminar, "speakers": speakers},
             )
         )
     return hits
 
 
-def _seminars(query, any_term):
+def _best_seminars(query, any_term):
     seminars = (
         ranked(Seminar.objects.published(), query, any_term, SEMINAR_ORDER)
         .select_related("organizer", "organizer__parent")
@@ -515,8 +548,12 @@ def _seminars(query, any_term):
                 max_words=30,
             ),
         )
+    return seminars[: GROUP_SIZE + 1]
+
+
+def _seminars(query, any_term):
     hits = []
-    for seminar in seminars[: GROUP_SIZE + 1]:
+    for seminar in _found(_best_seminars, query, any_term):
         if _is_postgresql():
             title = _marked(seminar.title_headline)
             snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
@@ -528,7 +565,7 @@ def _seminars(query, any_term):
                 seminar,
                 title,
                 snippet,
-                seminar.get_absolute_url(),
+                _seminar_url(seminar),
                 {"organizer": seminar.organizer},
             )
         )
@@ -543,35 +580,46 @@ def _published_speakers():
 
 def _person_hit(person, query):
     if person.is_public:
-        return Hit(person, highlight(person.full_name, query), url=person.get_absolute_url())
+        return Hit(
+            person,
+            highlight(person.full_name, query),
+            url=slug_url("people:person_detail")(person.slug),
+        )
     # Without consent (152-ФЗ): surname and initials, no page to link to.
     return Hit(person, highlight(person.short_name, query))
 
 
+def _best_people(query, any_term):
+    people = ranked(_published_speakers(), query, any_term, NAME_ORDER)
+    return people.order_by("-search_rank", *NAME_ORDER)[: GROUP_SIZE + 1]
+
+
 def _people(query, any_term):
-    people = ranked(_published_speakers(), query, any_term, NAME_ORDER).order_by(
-        "-search_rank", *NAME_ORDER
-    )
-    return [_person_hit(person, query) for person in people[: GROUP_SIZE + 1]]
+    return [_person_hit(person, query) for person in _found(_best_people, query, any_term)]
 
 
-def _libraries(query, any_term):
+def _best_libraries(query, any_term):
     libraries = (
         ranked(Library.objects.published(), query, any_term, NAME_ORDER)
         .select_related("parent")
         .order_by("-search_rank", *NAME_ORDER)
     )
-    return [_library_hit(library, query) for library in libraries[: GROUP_SIZE + 1]]
+    return libraries[: GROUP_SIZE + 1]
+
+
+def _libraries(query, any_term):
+    libraries = _found(_best_libraries, query, any_term)
+    return [_library_hit(library, query) for library in libraries]
 
 
 def _library_hit(library, query):
     if library is None:
         return None
-    url = library.get_absolute_url() if library.is_published else ""
+    url = slug_url("libraries:library_detail")(library.slug) if library.is_published else ""
     return Hit(library, highlight(str(library), query), url=url)
 
 
-def _resolution_items(query, any_term):
+def _best_resolution_items(query, any_term):
     items = (
         ranked(
             ResolutionItem.objects.filter(resolution__seminar__is_published=True),
@@ -589,11 +637,15 @@ def _resolution_items(query, any_term):
                 "text", _tsquery(query, any_term), max_fragments=2, max_words=35
             )
         )
+    return items[: GROUP_SIZE + 1]
+
+
+def _resolution_items(query, any_term):
     hits = []
-    for item in items[: GROUP_SIZE + 1]:
+    for item in _found(_best_resolution_items, query, any_term):
         seminar = item.resolution.seminar
         snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
-        url = f"{seminar.get_absolute_url()}#resolution"
+        url = f"{_seminar_url(seminar)}#resolution"
         hits.append(Hit(item, item.get_section_display(), snippet, url, {"seminar": seminar}))
     return hits
 

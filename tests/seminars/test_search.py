@@ -7,6 +7,7 @@ from django.db import connection
 
 from libraries.models import Library
 from people.models import Person
+from seminars import search as seminars_search
 from seminars.models import Seminar, Talk, TalkSpeaker
 from seminars.search import explain_talk_search, filter_talks, search, uses_gin_index
 from tests import factories
@@ -459,6 +460,23 @@ def test_vectors_are_weighted_title_abstract_speaker_library(demo_seminar):
 
 
 @pytest.mark.postgresql
+def test_compiled_group_queries_take_each_searchs_words(demo_seminar, monkeypatch):
+    """Each group's SQL is compiled once per number of words; every search gets its own hits."""
+    monkeypatch.setattr("seminars.search._COMPILED", {})
+    texts = ["маяк", "онлайн", "маяк", "сетевые акции"]
+    found = {text: search(text).keys() for text in texts}
+    compiled = set(seminars_search._COMPILED)
+
+    assert found["маяк"]["talks"] == [MAYAK]
+    assert len(found["онлайн"]["talks"]) > 1
+    assert all("онлайн" in title.lower() for title in found["онлайн"]["talks"])
+    assert found["сетевые акции"]["talks"][0].startswith("Сетевые акции в библиотеке")
+    # Five groups for one word, five for two: «маяк» again and «онлайн» reused the first five.
+    assert len(compiled) == 10
+    assert found == {text: search(text).keys() for text in texts}
+
+
+@pytest.mark.postgresql
 def test_snippets_come_from_ts_headline(demo_seminar):
     talk = Talk.objects.get(order=4)
     talk.abstract = "Страничка «Маяк» выросла из клуба юных читателей. " * 20
@@ -496,6 +514,8 @@ def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
 
     all_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
     monkeypatch.setattr("seminars.search.CANDIDATES", 2)
+    # The groups' queries are compiled once with the limit in them (PostgreSQL): compile anew.
+    monkeypatch.setattr("seminars.search._COMPILED", {})
     newest_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
 
     assert all_ranked[0] == titles[2019]
