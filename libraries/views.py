@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import render
@@ -91,6 +92,10 @@ REGION_SEMINARS = Compiled(
     prepare=False,
 )
 FIRST_TALKS = Compiled(lambda keys: first_rows(talks_where(AnyOf(F("pk"), keys))), list)
+# A region's newest talks from the talks' own region keys (PostgreSQL: seminars.filters.region_talks).
+REGION_TALKS = Compiled(
+    lambda keys: first_rows(talks_where(Q(region_keys__overlap=keys))), list, prepare=False
+)
 REGION_BY_SLUG = Compiled(lambda slug: Region.objects.filter(slug=slug), str)
 REGION_LIBRARIES = Compiled(
     lambda pk: library_item_rows(
@@ -249,7 +254,9 @@ def region_detail(request, slug):
         "page_description": f"{region.name}: доклады библиотекарей региона, библиотеки и семинары.",
         "region": region,
         "talk_count": remember(("region talks", region.pk), talks.count),
-        "talks": talk_rows(first_rows(talks)),
+        "talks": talk_rows(
+            REGION_TALKS([region.pk]) if connection.vendor == "postgresql" else first_rows(talks)
+        ),
         "seminars": seminar_cards(REGION_SEMINARS(region.pk)),
         "libraries": items,
     }

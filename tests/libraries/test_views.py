@@ -1,5 +1,5 @@
 from libraries.models import Library
-from seminars.models import Seminar
+from seminars.models import Seminar, TalkSpeaker
 
 KKDB = "/libraries/kamchatskaia-kraevaia-detskaia-biblioteka-im-v-kruchiny/"
 KHABAROVSK_CSDB = "/libraries/tssdb-g-khabarovska/"
@@ -14,6 +14,11 @@ def test_region_page_lists_its_talks_libraries_and_seminars(client, demo_seminar
     assert "<h1>Камчатский край</h1>" in html
     assert "Дальневосточный федеральный округ" in html
     assert 'href="/talks/?region=kamchatskii-krai">Все 5 докладов из региона' in html
+    # One seminar: its talks in programme order, each once.
+    orders = TalkSpeaker.objects.filter(library__region__slug="kamchatskii-krai")
+    assert [talk.order for talk in response.context["talks"]] == sorted(
+        set(orders.values_list("talk__order", flat=True))
+    )
     heads = [
         "Камчатская краевая детская библиотека им. В. Кручины",
         "Соболевская библиотека",
@@ -93,6 +98,7 @@ def test_talks_of_unpublished_seminars_are_not_on_region_pages(client, demo_semi
     response = client.get("/regions/kamchatskii-krai/")
 
     assert response.context["talk_count"] == 0
+    assert list(response.context["talks"]) == []
     assert list(response.context["seminars"]) == []
 
 
