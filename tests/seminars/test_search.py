@@ -520,3 +520,21 @@ def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
 
     assert all_ranked[0] == titles[2019]
     assert sorted(newest_ranked) == sorted([titles[2020], titles[2021]])
+
+
+def test_people_and_libraries_ranked_are_the_latest_added_shown_by_name(demo_seminar, monkeypatch):
+    """Beyond CANDIDATES matches, the latest added are ranked (a surname's people are together in
+    the alphabet: walking it by name read everyone before them), and shown by name."""
+    talk = Talk.objects.get(order=1)
+    for order, surname in enumerate(["Ашина", "Мишина", "Яшина"], start=9):
+        person = factories.person(surname)
+        Person.objects.filter(pk=person.pk).update(first_name="Олимпиада")
+        library = factories.library(f"Библиотека-шина «{surname}»")
+        TalkSpeaker.objects.create(talk=talk, person=person, library=library, order=order)
+    monkeypatch.setattr("seminars.search.CANDIDATES", 2)
+    monkeypatch.setattr("seminars.search._COMPILED", {})
+
+    people = search("олимпиада").keys()["people"]
+    assert people == ["Мишина Олимпиада Петровна", "Яшина Олимпиада Петровна"]
+    libraries = search("шина").keys()["libraries"]
+    assert libraries == ["Библиотека-шина «Мишина»", "Библиотека-шина «Яшина»"]
