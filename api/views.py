@@ -26,7 +26,7 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         # Totals count the whole archive (180 ms for the talks at 1M): once per archive change
         # and query, as on the pages.
-        query = [item for item in filter_key(request) if item[0] != self.page_size_query_param]
+        query = [item for item in filter_key(request.GET) if item[0] != self.page_size_query_param]
         self.count_key = ("api", queryset.model._meta.label, query)
         return super().paginate_queryset(queryset, request, view)
 

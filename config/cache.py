@@ -157,6 +157,11 @@ def filters_fragment(request):
     }
 
 
+def remembered_count(count_key, count):
+    """`count()`, remembered as the total of the list `count_key` names (its paginator's)."""
+    return remember(("count", count_key), count)
+
+
 class RememberedCountPaginator(Paginator):
     """A paginator whose total is remembered per archive generation under `count_key`."""
 
@@ -166,7 +171,7 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return remember(("count", self.count_key), self.object_list.count)
+        return remembered_count(self.count_key, self.object_list.count)
 
 
 def archive_changed(sender, **kwargs):

@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, UniqueC
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
-from config.cache import RememberedCountPaginator, remember
+from config.cache import RememberedCountPaginator, remember, remembered_count
 
 
 class EstimatedCountPaginator(Paginator):
@@ -74,7 +74,7 @@ class KeysFirstPaginator(RememberedCountPaginator):
 
     @cached_property
     def count(self):
-        return remember(("count", self.count_key), self.keys.count)
+        return remembered_count(self.count_key, self.keys.count)
 
     def page(self, number):
         number = self.validate_number(number)

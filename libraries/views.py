@@ -154,7 +154,7 @@ def library_list(request):
         .order_by("sort_key", "id")
     )
     paginator = RememberedCountPaginator(
-        libraries, LIBRARIES_PER_PAGE, count_key=("libraries", filter_key(request))
+        libraries, LIBRARIES_PER_PAGE, count_key=("libraries", filter_key(request.GET))
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {
