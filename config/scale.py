@@ -87,7 +87,30 @@ class KeysFirstPaginator(RememberedCountPaginator):
         keys, skip = self._nearest_anchor(bottom)
         # One query: the page's keys in a subquery, its rows by key, in the list's order.
         page_keys = keys.values("pk")[skip : skip + top - bottom]
-        return self._get_page(list(self.object_list.filter(pk__in=page_keys)), number, self)
+        return self._get_page(list(self._rows(page_keys)), number, self)
+
+    def _rows(self, page_keys):
+        """The rows of `page_keys` as the object list (a `values_list`) has them, in its order.
+
+        Not the object list filtered by key: PostgreSQL would apply the list's filters again to
+        the page's rows, and planned a library filter's subquery as a hash of all 1.25M speaker
+        rows (0.75 s for 20 talks at 1M). Annotations the order uses (a search rank) are carried
+        over; they must read the model's own columns.
+        """
+        listed = self.object_list
+        ordering = listed.query.order_by
+        names = {field.removeprefix("-") for field in ordering if isinstance(field, str)}
+        annotations = {
+            name: value for name, value in listed.query.annotations.items() if name in names
+        }
+        rows = (
+            listed.model._default_manager.filter(pk__in=page_keys)
+            .annotate(**annotations)
+            .order_by(*ordering)
+            .values_list(*listed._fields)
+        )
+        rows._iterable_class = listed._iterable_class  # flat or named, as the list is
+        return rows
 
     def _nearest_anchor(self, bottom):
         """The keys from the remembered row at or before `bottom`, and how many of them to skip."""

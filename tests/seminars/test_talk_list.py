@@ -1,8 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from libraries.models import Library
 from people.models import Person
-from seminars.filters import TalkFilter
+from seminars.filters import TalkFilter, library_matches, speaker_matches
 from seminars.models import Seminar, Talk, TalkSpeaker, Topic
 
 KAMCHATKA_TALKS = [
@@ -103,6 +105,52 @@ def test_library_filter_by_part_of_a_name_matches_every_such_library(client, dem
     response = client.get("/talks/", {"library": "Камчатск"})
 
     assert orders(response) == [1, 3, 5, 8]
+
+
+@pytest.mark.parametrize("max_keys", [10_000, 1], ids=["by keys", "by the lookup"])
+def test_lookup_boxes_give_the_same_talks_by_keys_or_by_the_lookup(
+    client, demo_seminar, monkeypatch, max_keys
+):
+    """A typed name is looked up once and its records' keys filter the talks; past MAX_KEYS
+    records the lookup itself does. Either way the same talks."""
+    monkeypatch.setattr("seminars.filters.LookupField.MAX_KEYS", max_keys)
+    with CaptureQueriesContext(connection) as queries:
+        by_library = orders(client.get("/talks/", {"library": "Камчатск"}))
+    talk_query = next(q["sql"] for q in queries if 'FROM "seminars_talk"' in q["sql"])
+
+    assert by_library == [1, 3, 5, 8]
+    assert orders(client.get("/talks/", {"speaker": "сорина"})) == [10]
+    assert len(orders(client.get("/talks/", {"seminar": "онлайн"}))) == 12
+    # By keys the talk list does not look the name up again.
+    assert ("LIKE" in talk_query) is (max_keys == 1)
+
+
+def test_a_name_no_one_has_is_reported(client, demo_seminar):
+    response = client.get("/talks/", {"speaker": "Квазарова"})
+
+    assert titles(response) == []
+    assert "Докладчик «Квазарова» не найден" in response.content.decode()
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    ("lookup", "indexes"),
+    [
+        (library_matches, ["library_sort_key_trgm", "library_short_name_trgm"]),
+        (speaker_matches, ["person_sort_key_trgm", "person_last_name_upper"]),
+        # seminar_matches' title condition: for 35 seminars an index of published ones wins.
+        (lambda text: Seminar.objects.filter(title__icontains=text), ["seminar_title_trgm"]),
+    ],
+)
+def test_typed_names_are_found_through_indexes(demo_seminar, lookup, indexes):
+    # The demo tables are too small for the planner to prefer an index: without a sequential
+    # scan or an index walk to choose, a lookup no index can serve would still show a scan.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+    plan = lookup("квазар").order_by().explain()
+
+    assert "Seq Scan" not in plan
+    assert all(index in plan for index in indexes)
 
 
 def test_speaker_filter_by_slug_and_by_surname(client, demo_seminar):
