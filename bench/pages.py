@@ -29,11 +29,25 @@ def main():
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("names", nargs="*", help="only pages whose name contains one of these")
     args = parser.parse_args()
+    client = production_client(args.size, args.postgres)
 
+    pages, _ = find_pages()
+    for name, path in [FLOOR, *pages]:
+        if args.names and name != FLOOR[0] and not any(word in name for word in args.names):
+            continue
+        for _ in range(5):
+            assert client.get(path).status_code == 200, path
+        timings = timed(client, path, args.repeat)
+        print(f"{name:30} median {statistics.median(timings):6.2f} ms   min {min(timings):6.2f} ms")
+
+
+def production_client(size, postgres):
+    """Django's test client in this process, on the archive `mk_bench_<size>`, with the settings
+    the bench gives gunicorn and the page cache off."""
     static_root = tempfile.mkdtemp(prefix="mk-bench-static-")
     os.environ.update(production_env(static_root))
     os.environ.update(
-        DATABASE_URL=f"{args.postgres}/mk_bench_{args.size}",
+        DATABASE_URL=f"{postgres}/mk_bench_{size}",
         PAGE_CACHE_SECONDS="0",
         DJANGO_SETTINGS_MODULE="config.settings",
     )
@@ -45,19 +59,17 @@ def main():
     django.setup()
     from django.test import Client
 
-    pages, _ = find_pages()
-    client = Client()
-    for name, path in [FLOOR, *pages]:
-        if args.names and name != FLOOR[0] and not any(word in name for word in args.names):
-            continue
-        for _ in range(5):
-            assert client.get(path).status_code == 200, path
-        timings = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        print(f"{name:30} median {statistics.median(timings):6.2f} ms   min {min(timings):6.2f} ms")
+    return Client()
+
+
+def timed(client, path, repeat):
+    """Milliseconds of each of `repeat` requests for `path`."""
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 if __name__ == "__main__":
