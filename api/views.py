@@ -101,7 +101,7 @@ class PersonViewSet(ReadOnlyViewSet):
 class LibraryViewSet(ReadOnlyViewSet):
     serializer_class = serializers.LibrarySerializer
     filterset_class = LibraryFilter
-    queryset = Library.objects.published().select_related("parent", "region", "locality")
+    queryset = Library.objects.published().select_related("parent__parent", "region", "locality")
 
 
 class RegionViewSet(ReadOnlyViewSet):

@@ -35,7 +35,7 @@ class LibraryForm(LookalikeWarningForm):
         fields = "__all__"
 
     def find_lookalikes(self, data):
-        return Library.objects.lookalikes(data.get("name", "")).select_related("parent")
+        return Library.objects.lookalikes(data.get("name", "")).select_related("parent__parent")
 
 
 class DepartmentInline(admin.TabularInline):

@@ -36,7 +36,9 @@ class SpeakerRoleInline(admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("talk__seminar", "library__parent", "department__library")
+            .select_related(
+                "person", "talk__seminar", "library__parent__parent", "department__library"
+            )
         )
 
 

@@ -36,7 +36,7 @@ def by_organizer(seminars, library):
 
 def latest(seminars):
     # As item_pubdate dates them; the index `seminar_published_latest`.
-    return seminars.select_related("organizer__parent").order_by(
+    return seminars.select_related("organizer__parent__parent").order_by(
         Coalesce("published_at", "created_at").desc(), "-pk"
     )[:LATEST]
 
@@ -115,7 +115,7 @@ def _calendar(request, name, seminars):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    for seminar in seminars.select_related("organizer__parent"):
+    for seminar in seminars.select_related("organizer__parent__parent"):
         url = request.build_absolute_uri(seminar.get_absolute_url())
         event = Event()
         event.add("uid", f"seminar-{seminar.pk}@{request.get_host()}")

@@ -456,7 +456,8 @@ LATEST_ADDED = ("-id",)
 TALK_SPEAKERS = Compiled(
     lambda keys: (
         TalkSpeaker.objects.filter(AnyOf(F("talk_id"), keys))
-        .select_related("person", "library__parent")
+        # A library's name carries its parents' (a branch of a branch: two levels up).
+        .select_related("person", "library__parent__parent")
         .order_by("talk_id", "order", "id")
     ),
     list,
@@ -610,7 +611,7 @@ def _people(query, any_term):
 def _best_libraries(query, any_term):
     libraries = (
         ranked(Library.objects.published(), query, any_term, LATEST_ADDED)
-        .select_related("parent")
+        .select_related("parent__parent")
         .order_by("-search_rank", *NAME_ORDER)
     )
     return libraries[: GROUP_SIZE + 1]

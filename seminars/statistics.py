@@ -156,7 +156,7 @@ def _top_libraries(seminars):
         Library.objects.published()
         .filter(speaker_roles__talk__seminar__in=seminars)
         .annotate(talks=Count("speaker_roles__talk", distinct=True))
-        .select_related("parent")
+        .select_related("parent__parent")
         .order_by("-talks", "sort_key", "pk")[:TOP]
     )
     return Table(

@@ -42,10 +42,14 @@ def speakers_prefetch(prefix=""):
     """A talk's speakers with everything a programme line shows, in one query."""
     return Prefetch(
         f"{prefix}speakers",
+        # A library's name carries its parents' (a branch of a branch: two levels up).
         queryset=TalkSpeaker.objects.select_related(
-            "person", "library", "library__parent", "library__region"
+            "person", "library__parent__parent", "library__region"
         ).defer(
-            "person__search_vector", "library__search_vector", "library__parent__search_vector"
+            "person__search_vector",
+            "library__search_vector",
+            "library__parent__search_vector",
+            "library__parent__parent__search_vector",
         ),
     )
 
