@@ -63,8 +63,6 @@ CONFIG = "russian"
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 MIN_TERM_LENGTH = 2
-GROUP_SIZE = 20
-CANDIDATES = 100
 
 # PostgreSQL's russian.stop (the Snowball list): the same words are dropped on SQLite.
 _STOP_WORDS = """и в во не что он на я с со как а то все она так его но да ты к у же вы за бы
@@ -314,8 +312,8 @@ def matching(queryset, query, any_term=False, regions=None):
     return queryset.filter(condition).annotate(search_rank=rank)
 
 
-def ranked(queryset, query, any_term, candidates_order):
-    """Records matching `query`, annotated with `search_rank`: the first CANDIDATES matches in
+def ranked(queryset, query, any_term, candidates_order, candidates):
+    """Records matching `query`, annotated with `search_rank`: the first `candidates` matches in
     `candidates_order`, ranked.
 
     Ranking reads every match's vector, and a common word («чтения») is in a third of a national
@@ -323,7 +321,7 @@ def ranked(queryset, query, any_term, candidates_order):
     an index can walk (newest talks and seminars, latest added resolution items, people and
     libraries) are found at once, and only those are ranked; a word with fewer matches is ranked
     in full. Either way the cost is bounded: PostgreSQL walks the index while matches are common
-    (about CANDIDATES / their share of the rows) and reads them all from the GIN index when they
+    (about `candidates` / their share of the rows) and reads them all from the GIN index when they
     are few. At 1M talks a word in 1 % of them took 34 ms to find its newest 500 and takes 8 ms
     for 100 (docs/performance.md).
 
@@ -332,8 +330,12 @@ def ranked(queryset, query, any_term, candidates_order):
     so people and libraries are walked in the order they were added.
     """
     candidates = (
-        matching(queryset, query, any_term).order_by(*candidates_order).values("pk")[:CANDIDATES]
+        matching(queryset, query, any_term).order_by(*candidates_order).values("pk")[:candidates]
     )
+    if _is_postgresql():
+        # The candidates are known to match: filtering them again only made planning slower.
+        rank = SearchRank(F("search_vector"), _tsquery(query, any_term))
+        return queryset.model.objects.filter(pk__in=candidates).annotate(search_rank=rank)
     return matching(queryset.filter(pk__in=candidates), query, any_term)
 
 
@@ -404,6 +406,20 @@ def _marked(headline):
     return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
+@dataclass(frozen=True)
+class Extent:
+    """How many hits a group shows, and how many of its first matches are ranked to pick them."""
+
+    hits: int
+    candidates: int
+
+
+# Every group on one page: its 5 best hits among its first 20 matches (see `ranked`).
+OVERVIEW = Extent(hits=5, candidates=20)
+# One group's own page (?group=…): 20 hits among 100.
+ONE_GROUP = Extent(hits=20, candidates=100)
+
+
 @dataclass
 class Group:
     key: str
@@ -419,6 +435,8 @@ class Results:
     groups: list[Group]
     any_term: bool = False
     suggestion: str = ""
+    # The key of the one group searched, None for the overview of all.
+    group: str | None = None
 
     @property
     def total(self):
@@ -452,35 +470,45 @@ NAME_ORDER = ("sort_key", "id")
 LATEST_ADDED = ("-id",)
 
 
+# Hits read neither the records' search vectors nor a seminar's long texts they do not show.
+SEMINAR_TEXTS = ("search_vector", "goal", "description")
+LIBRARY_VECTORS = ("search_vector", "parent__search_vector", "parent__parent__search_vector")
+
+
+def _of(relation, fields):
+    return [f"{relation}__{name}" for name in fields]
+
+
 # The hits' speakers: one prepared statement instead of a prefetch built for every search.
 TALK_SPEAKERS = Compiled(
     lambda keys: (
         TalkSpeaker.objects.filter(AnyOf(F("talk_id"), keys))
         # A library's name carries its parents' (a branch of a branch: two levels up).
         .select_related("person", "library__parent__parent")
+        .defer("person__search_vector", *_of("library", LIBRARY_VECTORS))
         .order_by("talk_id", "order", "id")
     ),
     list,
 )
 
 
-# (group builder, number of words, any word) → its Compiled query, on PostgreSQL.
+# (group builder, number of words, any word, extent) → its Compiled query, on PostgreSQL.
 _COMPILED = {}
 
 
-def _found(build, query, any_term):
-    """The rows of `build(query, any_term)`, a group's best matches.
+def _found(build, query, any_term, extent):
+    """The rows of `build(query, any_term, extent)`, a group's best matches.
 
     On PostgreSQL compiled to SQL once per group and number of words (a group's queryset took
     as long to compile as to run): the words reach the SQL only as parameters, and the plan is
     made for each search, as it depends on how common the words are.
     """
     if not _is_postgresql():
-        return list(build(query, any_term))
-    key = (build, len(query.terms), any_term)
+        return list(build(query, any_term, extent))
+    key = (build, len(query.terms), any_term, extent)
     if key not in _COMPILED:
         _COMPILED[key] = Compiled(
-            lambda *terms: build(Query(" ".join(terms), list(terms)), any_term),
+            lambda *terms: build(Query(" ".join(terms), list(terms)), any_term, extent),
             *[str] * len(query.terms),
             prepare=False,
         )
@@ -492,23 +520,25 @@ def _seminar_url(seminar):
     return seminar_url(seminar.start_date, seminar.slug)
 
 
-def _best_talks(query, any_term):
+def _best_talks(query, any_term, extent):
     talks = (
-        ranked(Talk.objects.published(), query, any_term, TALK_ORDER)
+        ranked(Talk.objects.published(), query, any_term, TALK_ORDER, extent.candidates)
         .select_related("seminar")
+        .defer("search_vector", "region_search", *_of("seminar", SEMINAR_TEXTS))
         .order_by("-search_rank", *TALK_ORDER)
     )
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
-        talks = talks.annotate(
+        # The headline is the abstract the hit shows.
+        talks = talks.defer("abstract").annotate(
             title_headline=_headline("title", tsquery, highlight_all=True),
             abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
         )
-    return talks[: GROUP_SIZE + 1]
+    return talks[: extent.hits + 1]
 
 
-def _talks(query, any_term):
-    talks = _found(_best_talks, query, any_term)
+def _talks(query, any_term, extent):
+    talks = _found(_best_talks, query, any_term, extent)
     roles = {}
     for role in TALK_SPEAKERS([talk.pk for talk in talks]):
         roles.setdefault(role.talk_id, []).append(role)
@@ -535,15 +565,16 @@ def _talks(query, any_term):
     return hits
 
 
-def _best_seminars(query, any_term):
+def _best_seminars(query, any_term, extent):
     seminars = (
-        ranked(Seminar.objects.published(), query, any_term, SEMINAR_ORDER)
+        ranked(Seminar.objects.published(), query, any_term, SEMINAR_ORDER, extent.candidates)
         .select_related("organizer", "organizer__parent")
+        .defer("search_vector", *_of("organizer", LIBRARY_VECTORS[:2]))
         .order_by("-search_rank", *SEMINAR_ORDER)
     )
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
-        seminars = seminars.annotate(
+        seminars = seminars.defer("goal", "description").annotate(
             title_headline=_headline("title", tsquery, highlight_all=True),
             text_headline=_headline(
                 Func(
@@ -558,12 +589,12 @@ def _best_seminars(query, any_term):
                 max_words=30,
             ),
         )
-    return seminars[: GROUP_SIZE + 1]
+    return seminars[: extent.hits + 1]
 
 
-def _seminars(query, any_term):
+def _seminars(query, any_term, extent):
     hits = []
-    for seminar in _found(_best_seminars, query, any_term):
+    for seminar in _found(_best_seminars, query, any_term, extent):
         if _is_postgresql():
             title = _marked(seminar.title_headline)
             snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
@@ -599,26 +630,28 @@ def _person_hit(person, query):
     return Hit(person, highlight(person.short_name, query))
 
 
-def _best_people(query, any_term):
-    people = ranked(_published_speakers(), query, any_term, LATEST_ADDED)
-    return people.order_by("-search_rank", *NAME_ORDER)[: GROUP_SIZE + 1]
+def _best_people(query, any_term, extent):
+    people = ranked(_published_speakers(), query, any_term, LATEST_ADDED, extent.candidates)
+    return people.defer("search_vector").order_by("-search_rank", *NAME_ORDER)[: extent.hits + 1]
 
 
-def _people(query, any_term):
-    return [_person_hit(person, query) for person in _found(_best_people, query, any_term)]
+def _people(query, any_term, extent):
+    people = _found(_best_people, query, any_term, extent)
+    return [_person_hit(person, query) for person in people]
 
 
-def _best_libraries(query, any_term):
+def _best_libraries(query, any_term, extent):
     libraries = (
-        ranked(Library.objects.published(), query, any_term, LATEST_ADDED)
+        ranked(Library.objects.published(), query, any_term, LATEST_ADDED, extent.candidates)
         .select_related("parent__parent")
+        .defer(*LIBRARY_VECTORS)
         .order_by("-search_rank", *NAME_ORDER)
     )
-    return libraries[: GROUP_SIZE + 1]
+    return libraries[: extent.hits + 1]
 
 
-def _libraries(query, any_term):
-    libraries = _found(_best_libraries, query, any_term)
+def _libraries(query, any_term, extent):
+    libraries = _found(_best_libraries, query, any_term, extent)
     return [_library_hit(library, query) for library in libraries]
 
 
@@ -629,7 +662,7 @@ def _library_hit(library, query):
     return Hit(library, highlight(str(library), query), url=url)
 
 
-def _best_resolution_items(query, any_term):
+def _best_resolution_items(query, any_term, extent):
     items = (
         ranked(
             ResolutionItem.objects.filter(resolution__seminar__is_published=True),
@@ -637,8 +670,10 @@ def _best_resolution_items(query, any_term):
             any_term,
             # Ordering by the seminar's date would join every matching item.
             LATEST_ADDED,
+            extent.candidates,
         )
         .select_related("resolution__seminar")
+        .defer("search_vector", *_of("resolution__seminar", SEMINAR_TEXTS))
         .order_by("-search_rank", *ITEM_ORDER)
     )
     if _is_postgresql():
@@ -647,12 +682,12 @@ def _best_resolution_items(query, any_term):
                 "text", _tsquery(query, any_term), max_fragments=2, max_words=35
             )
         )
-    return items[: GROUP_SIZE + 1]
+    return items[: extent.hits + 1]
 
 
-def _resolution_items(query, any_term):
+def _resolution_items(query, any_term, extent):
     hits = []
-    for item in _found(_best_resolution_items, query, any_term):
+    for item in _found(_best_resolution_items, query, any_term, extent):
         seminar = item.resolution.seminar
         snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
         url = f"{_seminar_url(seminar)}#resolution"
@@ -667,6 +702,8 @@ GROUPS = [
     ("libraries", "Библиотеки", _libraries),
     ("resolution_items", "Пункты резолюций", _resolution_items),
 ]
+GROUP_TITLES = {key: title for key, title, _ in GROUPS}
+GROUP_KEYS = frozenset(GROUP_TITLES)
 
 
 def _similar_surnames(term, limit=5):
@@ -687,22 +724,29 @@ def _similar_surnames(term, limit=5):
     return [person for surname in close for person in by_surname[surname]][:limit]
 
 
-def search(raw):
-    """Everything the search page shows for the visitor's text `raw`."""
+def search(raw, group=None):
+    """Everything the search page shows for the visitor's text `raw`: the best few hits of every
+    group, or more of one group (`group`, a key of GROUPS).
+
+    Five groups of twenty hits took most of a search's time to find, build and render, and made a
+    page few read to the end; each group links to more of its own.
+    """
     query = parse(raw)
     if not query:
-        return Results(query, [])
+        return Results(query, [], group=group)
+    extent = ONE_GROUP if group else OVERVIEW
+    searched = [entry for entry in GROUPS if group in (None, entry[0])]
     any_term = False
-    groups = [Group(key, title, finder(query, False)) for key, title, finder in GROUPS]
-    if len(query.terms) > 1 and not any(group.hits for group in groups):
+    groups = [Group(key, title, finder(query, False, extent)) for key, title, finder in searched]
+    if len(query.terms) > 1 and not any(found.hits for found in groups):
         any_term = True
-        groups = [Group(key, title, finder(query, True)) for key, title, finder in GROUPS]
-    results = Results(query, groups, any_term=any_term)
+        groups = [Group(key, title, finder(query, True, extent)) for key, title, finder in searched]
+    results = Results(query, groups, any_term=any_term, group=group)
     if not results.total:
         _typo_fallback(results)
-    for group in results.groups:
-        group.more = len(group.hits) > GROUP_SIZE
-        del group.hits[GROUP_SIZE:]
+    for found in results.groups:
+        found.more = len(found.hits) > extent.hits
+        del found.hits[extent.hits :]
     return results
 
 
@@ -715,9 +759,10 @@ def _typo_fallback(results):
         corrected.append(similar[0].last_name if similar else term)
     if not people:
         return
-    group = next(group for group in results.groups if group.key == "people")
-    group.hits = [_person_hit(person, None) for person in people]
-    group.fuzzy = True
+    group = next((group for group in results.groups if group.key == "people"), None)
+    if group:
+        group.hits = [_person_hit(person, None) for person in people]
+        group.fuzzy = True
     if corrected != results.query.terms:
         results.suggestion = " ".join(corrected)
 
@@ -730,7 +775,7 @@ def explain_talk_search(raw, **options):
     """
     if not parse(raw):
         return ""
-    return filter_talks(Talk.objects.published(), raw)[:GROUP_SIZE].explain(**options)
+    return filter_talks(Talk.objects.published(), raw)[: ONE_GROUP.hits].explain(**options)
 
 
 def uses_gin_index(raw):

@@ -578,11 +578,21 @@ def statistics_xlsx(request):
 
 def search(request):
     q = request.GET.get("q", "")
+    group = request.GET.get("group") or None
+    unknown_group = group not in (None, *engine.GROUP_KEYS)
+    if unknown_group:
+        group = None
+    results = engine.search(q, group)
+    title = "Поиск"
+    if results.group:
+        title = f"{title}: {engine.GROUP_TITLES[results.group].lower()}"
     context = {
-        "page_title": f"{Truncator(q).chars(60)} — поиск" if q.strip() else "Поиск",
+        "page_title": f"{Truncator(q).chars(60)} — {title.lower()}" if q.strip() else title,
+        "heading": title,
         "page_description": "Поиск по докладам, семинарам, докладчикам, библиотекам и резолюциям.",
         "q": q,
-        "results": engine.search(q),
+        "results": results,
+        "unknown_group": unknown_group,
     }
     return render(request, "seminars/search.html", context)
 

@@ -9,7 +9,7 @@ from libraries.models import Library
 from people.models import Person
 from seminars import search as seminars_search
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.search import explain_talk_search, filter_talks, search, uses_gin_index
+from seminars.search import Extent, explain_talk_search, filter_talks, search, uses_gin_index
 from tests import factories
 
 MAYAK = "«Дети, книги и МАЯК» - детская страничка библиотеки в социальной сети ВКонтакте"
@@ -38,9 +38,12 @@ def elkina(demo_seminar):
 
 
 def found(query):
-    """Exact hits by kind: talks by number in the programme, people by surname, others counted."""
+    """Exact hits by kind: talks by number in the programme, people by surname, others counted —
+    the overview's, and a group's own page where the overview has more."""
     result = {}
     for group in search(query).groups:
+        if group.more:
+            group = search(query, group.key).groups[0]
         if group.fuzzy or not group.hits:
             continue
         records = [hit.record for hit in group.hits]
@@ -56,8 +59,7 @@ def found(query):
 
 
 def titles(query, key="talks"):
-    group = next(group for group in search(query).groups if group.key == key)
-    return [str(hit.record) for hit in group.hits]
+    return [str(hit.record) for hit in search(query, key).groups[0].hits]
 
 
 # The same query, the same hits on SQLite and on PostgreSQL (the suite runs on both).
@@ -289,16 +291,59 @@ def test_hits_link_to_their_pages_and_hide_people_without_consent(client, elkina
     assert elkina.get_absolute_url() not in html
 
 
-def test_groups_show_twenty_and_talks_link_to_the_talk_list(client, demo_seminar):
+def test_overview_shows_five_a_group_twenty_and_talks_link_to_the_talk_list(client, demo_seminar):
     for order in range(13, 38):
         Talk.objects.create(seminar=demo_seminar, order=order, title=f"Маяк, выпуск {order}")
     results = search("маяк")
-    assert [len(group.hits) for group in results.groups] == [20, 0, 0, 0, 0]
+    assert [len(group.hits) for group in results.groups] == [5, 0, 0, 0, 0]
     assert results.groups[0].more is True
+    talks = search("маяк", "talks")
+    assert [(group.key, len(group.hits), group.more) for group in talks.groups] == [
+        ("talks", 20, True)
+    ]
+    # The overview's five are the group page's first five.
+    assert [hit.record for hit in talks.groups[0].hits[:5]] == [
+        hit.record for hit in results.groups[0].hits
+    ]
     html = client.get("/search/", {"q": "маяк"}).content.decode()
     assert '<a href="/talks/?q=%D0%BC%D0%B0%D1%8F%D0%BA">Все доклады по запросу' in html
     assert len(talk_list_titles(client, q="маяк")) == 20
     assert client.get("/talks/", {"q": "маяк"}).context["page"].paginator.count == 26
+
+
+def test_a_group_with_more_links_to_its_own_page(client, demo_seminar):
+    organizer = Library.objects.get(name__startswith="Ивановская")
+    for number in range(1, 8):
+        factories.seminar(f"Школа «Маяк» {number}", organizer, datetime.date(2020, 1, number))
+    html = client.get("/search/", {"q": "маяк"}).content.decode()
+    link = '<a href="?q=%D0%BC%D0%B0%D1%8F%D0%BA&amp;group=seminars">Ещё семинары по запросу</a>'
+    assert link in html
+    assert html.count('<section class="search-group"') == 2
+
+    response = client.get("/search/", {"q": "маяк", "group": "seminars"})
+    html = response.content.decode()
+    assert response.context["page_title"] == "маяк — поиск: семинары"
+    assert "<h1>Поиск: семинары</h1>" in html
+    assert html.count('<section class="search-group"') == 1
+    assert html.count("Школа «<mark>Маяк</mark>»") == 7
+    assert '<input type="hidden" name="group" value="seminars">' in html
+    assert '<a href="?q=%D0%BC%D0%B0%D1%8F%D0%BA">← Искать во всех разделах</a>' in html
+
+
+def test_an_unknown_group_shows_every_group_and_says_so(client, demo_seminar):
+    response = client.get("/search/", {"q": "маяк", "group": "<script>"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Такого раздела поиска нет — показаны все разделы." in html
+    assert response.context["results"].group is None
+    assert '<section class="search-group" id="search-talks">' in html
+    assert "<script>" not in html.split("<main", 1)[1]
+
+
+def test_a_group_page_corrects_a_typo_without_the_people_group(demo_seminar):
+    results = search("Калиновкая", "seminars")
+    assert [group.key for group in results.groups] == ["seminars"]
+    assert results.suggestion == "Калиновская"
 
 
 def test_user_text_is_escaped_then_marked(client, demo_seminar):
@@ -389,6 +434,11 @@ def test_search_page_query_count_does_not_grow_with_hits(
         client.get("/search/", {"q": "маяк"})
     with django_assert_num_queries(6):
         client.get("/search/", {"q": "библиотеками"})
+    # A group's own page: its query (and the talks' speakers).
+    with django_assert_num_queries(2):
+        client.get("/search/", {"q": "библиотеками", "group": "talks"})
+    with django_assert_num_queries(1):
+        client.get("/search/", {"q": "библиотеками", "group": "libraries"})
 
 
 def talk_list_titles(client, **params):
@@ -503,7 +553,7 @@ def test_talk_search_can_use_the_gin_index(demo_seminar):
 
 
 def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
-    """With more matches than CANDIDATES, the best of the newest are shown (seminars/search.py)."""
+    """With more matches than an extent's candidates, the best of the newest are shown (seminars/search.py)."""
     organizer = factories.library("Организатор")
     titles = {2019: "Маяк для детей", 2020: "Опыт работы: маяк", 2021: "Новый опыт: маяк"}
     for year, title in titles.items():
@@ -513,9 +563,7 @@ def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
         Talk.objects.create(seminar=seminar, order=1, title=title, abstract=abstract)
 
     all_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
-    monkeypatch.setattr("seminars.search.CANDIDATES", 2)
-    # The groups' queries are compiled once with the limit in them (PostgreSQL): compile anew.
-    monkeypatch.setattr("seminars.search._COMPILED", {})
+    monkeypatch.setattr("seminars.search.OVERVIEW", Extent(hits=5, candidates=2))
     newest_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
 
     assert all_ranked[0] == titles[2019]
@@ -523,7 +571,7 @@ def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
 
 
 def test_people_and_libraries_ranked_are_the_latest_added_shown_by_name(demo_seminar, monkeypatch):
-    """Beyond CANDIDATES matches, the latest added are ranked (a surname's people are together in
+    """Beyond an extent's candidates, the latest added are ranked (a surname's people are together in
     the alphabet: walking it by name read everyone before them), and shown by name."""
     talk = Talk.objects.get(order=1)
     for order, surname in enumerate(["Ашина", "Мишина", "Яшина"], start=9):
@@ -531,8 +579,7 @@ def test_people_and_libraries_ranked_are_the_latest_added_shown_by_name(demo_sem
         Person.objects.filter(pk=person.pk).update(first_name="Олимпиада")
         library = factories.library(f"Библиотека-шина «{surname}»")
         TalkSpeaker.objects.create(talk=talk, person=person, library=library, order=order)
-    monkeypatch.setattr("seminars.search.CANDIDATES", 2)
-    monkeypatch.setattr("seminars.search._COMPILED", {})
+    monkeypatch.setattr("seminars.search.OVERVIEW", Extent(hits=5, candidates=2))
 
     people = search("олимпиада").keys()["people"]
     assert people == ["Мишина Олимпиада Петровна", "Яшина Олимпиада Петровна"]
