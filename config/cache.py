@@ -44,7 +44,13 @@ ARCHIVE_APPS = {"libraries", "people", "seminars"}
 
 
 def generation():
-    return cache.get(GENERATION_KEY) or "0"
+    """The archive's generation: a token replaced on every change. A cache that has none (new,
+    flushed, or full and culled) starts a new one, so that nothing kept from before is current."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(GENERATION_KEY) or "0"
+    return current
 
 
 def new_generation():

@@ -18,6 +18,7 @@ a shape where a stand-in does not reach the parameters is refused when it is fir
 """
 
 import copy
+import datetime
 import itertools
 import json
 import re
@@ -32,9 +33,12 @@ _STAND_INS = {
     str: lambda index: f"\ue000compiled-{index}\ue000",
     int: lambda index: -7_340_000_000_000 - index,
     list: lambda index: [-7_350_000_000_000 - index],
+    datetime.date: lambda index: datetime.date(1, 1, 1) + datetime.timedelta(days=index),
 }
-# How a value reaches the parameters: as it is, or (a list of keys for `AnyOf` on SQLite) as JSON.
-_ENCODINGS = {list: (list, json.dumps)}
+KINDS = frozenset(_STAND_INS)
+# How a value reaches the parameters: as it is, or as SQLite gets it (a list of keys for `AnyOf`
+# as JSON, a date as text).
+_ENCODINGS = {list: (list, json.dumps), datetime.date: (lambda date: date, str)}
 _PLACEHOLDER = re.compile(r"%[%s]")
 _names = itertools.count(1)
 # The statements prepared on each DB-API connection (a reconnection starts with none).

@@ -1,6 +1,8 @@
+import datetime
+
 import pytest
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
@@ -39,6 +41,32 @@ def test_rows_are_djangos_for_any_value():
             assert found.organizer.region.name == "Камчатский край"
         assert len(queries) == 0
     assert SEMINAR("нет-такого") == []
+
+
+def test_dates_and_small_integers_as_values():
+    """A date reaches SQLite as text and PostgreSQL as a date; a programme number is a small
+    integer, whose lookups would drop a stand-in outside its range were it not a `Value`."""
+    organizer = factories.library()
+    for title, start, count in [("Раньше", datetime.date(2020, 5, 1), 4), ("Позже", None, 2)]:
+        seminar = factories.seminar(title, organizer, start or datetime.date(2022, 1, 10))
+        for order in range(1, count + 1):
+            Talk.objects.create(seminar=seminar, order=order, title=f"Доклад {order}")
+    after = Compiled(
+        lambda day, order: (
+            Talk.objects.filter(seminar_date__gte=day, order__gt=Value(order))
+            .order_by("pk")
+            .values_list("seminar__title", "order")
+        ),
+        datetime.date,
+        int,
+    )
+
+    assert after(datetime.date(2021, 1, 1), 0) == [("Позже", 1), ("Позже", 2)]
+    assert after(datetime.date(2020, 5, 1), 2) == [
+        ("Раньше", 3),
+        ("Раньше", 4),
+    ]
+    assert after(datetime.date(2023, 1, 1), 0) == []
 
 
 def test_lists_of_keys_and_the_empty_list():

@@ -9,6 +9,8 @@ from django.db.models.functions import Length
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import config.scale
+from config.cache import new_generation
 from config.scale import (
     EstimatedCountPaginator,
     KeysFirstPaginator,
@@ -170,6 +172,63 @@ def test_deep_pages_start_from_remembered_rows_and_hold_the_same_rows(
     assert max(skipped) < 7
 
 
+def count_calls(monkeypatch, module, name):
+    calls = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("sort", list(TalkFilter.SORTS))
+def test_deep_pages_of_a_list_run_its_compiled_queries(
+    synthetic_archive, aggregate_cache, monkeypatch, sort
+):
+    """A deep page's query is compiled once per list, order and rows skipped from the anchor;
+    every other deep page of the list runs it with its own anchor."""
+    synthetic_archive(talks=120)
+    talks = Talk.objects.order_by(*TalkFilter.SORTS[sort])
+    rows = talks.values_list("pk", "title")
+    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+
+    def paginator():
+        paginator = KeysFirstPaginator(rows, 5, count_key=("compiled", sort), keys=talks)
+        paginator.shallow, paginator.anchor_every = 0, 7
+        return paginator
+
+    built = count_calls(monkeypatch, config.scale, "at_or_after")
+    assert every_page(paginator()) == expected
+    compiled = {key for key in config.scale._DEEP_PAGES if key[1] == repr(("compiled", sort))}
+    # Pages of 5 from anchors every 7 rows start 0–6 rows after one: a query for each.
+    assert sorted(key[3] for key in compiled) == [0, 1, 2, 3, 4, 5, 6]
+    assert len(built) == len(compiled)
+
+    built.clear()
+    assert every_page(paginator()) == expected
+    assert built == []
+
+    # A change may change what the list's filters looked up: compiled anew.
+    new_generation()
+    assert every_page(paginator()) == expected
+    assert len(built) == len(compiled)
+
+
+def test_deep_pages_compile_nothing_to_keep_when_nothing_is_kept(synthetic_archive, settings):
+    synthetic_archive(talks=60)
+    settings.AGGREGATE_CACHE_SECONDS = 0
+    talks = Talk.objects.order_by(*TalkFilter.SORTS["newest"])
+    rows = talks.values_list("pk", flat=True)
+    paginator = KeysFirstPaginator(rows, 5, count_key="kept nowhere", keys=talks)
+    paginator.shallow, paginator.anchor_every = 0, 7
+
+    assert every_page(paginator) == [list(rows[bottom : bottom + 5]) for bottom in range(0, 60, 5)]
+    assert not [key for key in config.scale._DEEP_PAGES if key[1] == repr("kept nowhere")]
+
+
 def test_anchors_are_found_again_after_the_archive_changes(
     synthetic_archive, aggregate_cache, django_capture_on_commit_callbacks
 ):
@@ -291,3 +350,28 @@ def test_a_deep_page_of_the_talk_list_runs_the_queries_of_the_first(
 )
 def test_anchors_only_for_an_order_of_columns_ending_in_a_unique_key(ordering, anchored):
     assert _keyset_ordering(Talk, ordering) is anchored
+
+
+def test_deep_talk_list_pages_hold_the_same_talks_from_compiled_queries(
+    client, synthetic_archive, aggregate_cache, monkeypatch
+):
+    """The talk list's key holds its filters' values as lists; its deep pages are compiled once."""
+    synthetic_archive(talks=700)
+    newest = Talk.objects.published().order_by(*TalkFilter.SORTS["newest"])
+    built = count_calls(monkeypatch, config.scale, "at_or_after")
+
+    def keys(page, **filters):
+        response = client.get("/talks/", {**filters, "page": page})
+        assert response.status_code == 200
+        return [row[0] for row in response.context["page"].object_list]
+
+    for filters in [{}, {"year_from": "2001", "kind": ["seminar", "webinar"]}]:
+        talks = newest.filter(seminar__kind__in=filters["kind"]) if filters else newest
+        expected = list(talks.values_list("pk", flat=True))
+        deep = range(11, len(expected) // 20 + 1)
+        assert len(deep) >= 2
+        first = [keys(page, **filters) for page in deep]
+        assert first == [expected[(page - 1) * 20 : page * 20] for page in deep]
+        built.clear()
+        assert [keys(page, **filters) for page in deep] == first
+        assert built == []
