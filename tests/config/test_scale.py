@@ -146,6 +146,13 @@ def every_page(paginator):
     return [list(paginator.page(number)) for number in paginator.page_range]
 
 
+def anchored(rows, talks, count_key):
+    """Pages of 5 read keys first, from anchors every 7 rows."""
+    paginator = KeysFirstPaginator(rows, 5, count_key=count_key, keys=talks)
+    paginator.shallow, paginator.anchor_every = 0, 7
+    return paginator
+
+
 @pytest.mark.parametrize("sort", list(TalkFilter.SORTS))
 def test_deep_pages_start_from_remembered_rows_and_hold_the_same_rows(
     synthetic_archive, aggregate_cache, sort
@@ -158,9 +165,7 @@ def test_deep_pages_start_from_remembered_rows_and_hold_the_same_rows(
     expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
 
     def paginator():
-        paginator = KeysFirstPaginator(rows, 5, count_key=("anchored", sort), keys=talks)
-        paginator.shallow, paginator.anchor_every = 0, 7
-        return paginator
+        return anchored(rows, talks, ("anchored", sort))
 
     assert every_page(paginator()) == expected
     with CaptureQueriesContext(connection) as queries:
@@ -196,9 +201,7 @@ def test_deep_pages_of_a_list_run_its_compiled_queries(
     expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
 
     def paginator():
-        paginator = KeysFirstPaginator(rows, 5, count_key=("compiled", sort), keys=talks)
-        paginator.shallow, paginator.anchor_every = 0, 7
-        return paginator
+        return anchored(rows, talks, ("compiled", sort))
 
     built = count_calls(monkeypatch, config.scale, "at_or_after")
     assert every_page(paginator()) == expected
@@ -222,10 +225,9 @@ def test_deep_pages_compile_nothing_to_keep_when_nothing_is_kept(synthetic_archi
     settings.AGGREGATE_CACHE_SECONDS = 0
     talks = Talk.objects.order_by(*TalkFilter.SORTS["newest"])
     rows = talks.values_list("pk", flat=True)
-    paginator = KeysFirstPaginator(rows, 5, count_key="kept nowhere", keys=talks)
-    paginator.shallow, paginator.anchor_every = 0, 7
-
-    assert every_page(paginator) == [list(rows[bottom : bottom + 5]) for bottom in range(0, 60, 5)]
+    assert every_page(anchored(rows, talks, "kept nowhere")) == [
+        list(rows[bottom : bottom + 5]) for bottom in range(0, 60, 5)
+    ]
     assert not [key for key in config.scale._DEEP_PAGES if key[1] == repr("kept nowhere")]
 
 
@@ -237,9 +239,7 @@ def test_anchors_are_found_again_after_the_archive_changes(
     rows = talks.values_list("pk", flat=True)
 
     def pages():
-        paginator = KeysFirstPaginator(rows, 5, count_key="changing", keys=talks)
-        paginator.shallow, paginator.anchor_every = 0, 7
-        return every_page(paginator)
+        return every_page(anchored(rows, talks, "changing"))
 
     pages()
     with django_capture_on_commit_callbacks(execute=True):
@@ -252,8 +252,7 @@ def test_an_order_by_an_annotation_is_paged_without_anchors(synthetic_archive, a
     synthetic_archive(talks=120)
     talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
     rows = talks.values_list("pk", flat=True)
-    paginator = KeysFirstPaginator(rows, 5, count_key="annotated", keys=talks)
-    paginator.shallow, paginator.anchor_every = 0, 7
+    paginator = anchored(rows, talks, "annotated")
 
     with CaptureQueriesContext(connection) as queries:
         page = list(paginator.page(20))
