@@ -499,9 +499,9 @@ _COMPILED = {}
 def _found(build, query, any_term, extent):
     """The rows of `build(query, any_term, extent)`, a group's best matches.
 
-    On PostgreSQL compiled to SQL once per group and number of words (a group's queryset took
-    as long to compile as to run): the words reach the SQL only as parameters, and the plan is
-    made for each search, as it depends on how common the words are.
+    On PostgreSQL compiled to SQL once per group, number of words and extent (a group's queryset
+    took as long to compile as to run): the words reach the SQL only as parameters, and the plan
+    is made for each search, as it depends on how common the words are.
     """
     if not _is_postgresql():
         return list(build(query, any_term, extent))
@@ -703,7 +703,6 @@ GROUPS = [
     ("resolution_items", "Пункты резолюций", _resolution_items),
 ]
 GROUP_TITLES = {key: title for key, title, _ in GROUPS}
-GROUP_KEYS = frozenset(GROUP_TITLES)
 
 
 def _similar_surnames(term, limit=5):

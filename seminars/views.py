@@ -579,7 +579,7 @@ def statistics_xlsx(request):
 def search(request):
     q = request.GET.get("q", "")
     group = request.GET.get("group") or None
-    unknown_group = group not in (None, *engine.GROUP_KEYS)
+    unknown_group = group is not None and group not in engine.GROUP_TITLES
     if unknown_group:
         group = None
     results = engine.search(q, group)
