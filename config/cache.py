@@ -71,7 +71,7 @@ def remember(key, compute):
     seconds = settings.AGGREGATE_CACHE_SECONDS
     if not seconds:
         return compute()
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    digest = _digest(key)
     current = generation()
     stored = cache.get(f"remembered:{digest}")
     if stored is not None and stored.generation == current:
@@ -86,6 +86,27 @@ def remember(key, compute):
         _served_stale.set(True)
         return stored.value
     return recount()
+
+
+def kept(key, compute):
+    """`compute()`, kept for the archive's current generation and never served after a change.
+
+    For what must be exact rather than recent, such as which talks a list holds in which order:
+    unlike `remember`, a request after a change computes it again at once.
+    """
+    seconds = settings.AGGREGATE_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    cache_key = f"kept:{generation()}:{_digest(key)}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, seconds)
+    return value
+
+
+def _digest(key):
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:32]
 
 
 class Remembered(NamedTuple):

@@ -374,3 +374,85 @@ def test_deep_talk_list_pages_hold_the_same_talks_from_compiled_queries(
         built.clear()
         assert [keys(page, **filters) for page in deep] == first
         assert built == []
+
+
+def ranked_pages(rows, talks, count_key, kept=50):
+    """Pages of 5 of a list in an order no index walks; its first `kept` keys are kept."""
+    paginator = KeysFirstPaginator(rows, 5, count_key=count_key, keys=talks)
+    paginator.keys_kept = kept
+    return paginator
+
+
+def test_an_order_no_index_walks_keeps_its_first_keys(synthetic_archive, aggregate_cache):
+    """Ordered by an annotation (as by a search rank): the first pages are read by kept keys,
+    the later ones as before, and all hold the list's rows in its order."""
+    synthetic_archive(talks=120)
+    talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
+    # "pk" twice: the rows by key carry their own key before the list's columns.
+    rows = talks.values_list("pk", "title", "seminar__title")
+    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+
+    assert every_page(ranked_pages(rows, talks, "by length")) == expected
+    with CaptureQueriesContext(connection) as queries:
+        again = [list(ranked_pages(rows, talks, "by length").page(n)) for n in range(1, 11)]
+
+    assert again == expected[:10]
+    # One query a page, by key: nothing is sorted by the annotation again.
+    assert len(queries) == 10
+    assert not [query for query in queries if "LENGTH" in query["sql"].upper()]
+
+
+def test_kept_keys_follow_the_archive(synthetic_archive, aggregate_cache):
+    synthetic_archive(talks=60)
+    talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
+    rows = talks.values_list("pk", "title")
+    assert list(ranked_pages(rows, talks, "changing").page(1))[0] == rows[0]
+
+    longest = Talk.objects.order_by("pk").last()
+    Talk.objects.filter(pk=longest.pk).update(title="Д" * 500)
+    new_generation()
+
+    first = list(ranked_pages(rows, talks, "changing").page(1))
+    assert first[0] == (longest.pk, "Д" * 500)
+    assert first == list(rows[:5])
+
+
+def test_nothing_is_kept_when_aggregates_are_not(synthetic_archive, settings):
+    synthetic_archive(talks=30)
+    settings.AGGREGATE_CACHE_SECONDS = 0
+    talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
+    rows = talks.values_list("pk", "title")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = list(ranked_pages(rows, talks, "not kept").page(2))
+
+    assert page == list(rows[5:10])
+    assert "LENGTH" in queries[-1]["sql"].upper()
+
+
+def test_a_ranked_talk_list_reads_its_pages_by_kept_keys(
+    client, synthetic_archive, aggregate_cache, settings
+):
+    """«чтения» ranked: the same talks on each page with the keys kept and without, and a
+    repeated visit ranks nothing."""
+    synthetic_archive(talks=400)
+    query = {"q": "чтения"}
+
+    def pages():
+        listed = []
+        for number in (1, 2, 3):
+            response = client.get("/talks/", {**query, "page": number})
+            assert response.status_code == 200
+            assert response.context["filter"].ranked_by_default()
+            listed.append([row[0] for row in response.context["page"].object_list])
+        return listed
+
+    kept_pages = pages()
+    with CaptureQueriesContext(connection) as queries:
+        assert pages() == kept_pages
+    # The words reach no query: the talks are neither found nor ranked again.
+    assert not [query for query in queries if "чт" in query["sql"]]
+    assert len(queries) == 6  # a page's rows by key and their speakers
+    settings.AGGREGATE_CACHE_SECONDS = 0
+    assert pages() == kept_pages
+    assert len(kept_pages[2]) == 20
