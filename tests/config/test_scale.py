@@ -406,7 +406,7 @@ def test_kept_keys_follow_the_archive(synthetic_archive, aggregate_cache):
     synthetic_archive(talks=60)
     talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
     rows = talks.values_list("pk", "title")
-    assert list(ranked_pages(rows, talks, "changing").page(1))[0] == rows[0]
+    assert list(ranked_pages(rows, talks, "changing").page(1)) == list(rows[:5])
 
     longest = Talk.objects.order_by("pk").last()
     Talk.objects.filter(pk=longest.pk).update(title="Д" * 500)
