@@ -145,11 +145,12 @@ class KeysFirstPaginator(RememberedCountPaginator):
         compiled = _ROWS_BY_KEY.get(shape)
         if compiled is None:
             compiled = _ROWS_BY_KEY[shape] = Compiled(
-                lambda keys: listed.model._default_manager.filter(AnyOf(F("pk"), keys))
-                .order_by()
-                .values_list("pk", *listed._fields),
+                lambda keys: (
+                    listed.model._default_manager.filter(AnyOf(F("pk"), keys))
+                    .order_by()
+                    .values_list("pk", *listed._fields)
+                ),
                 list,
-                prepare=True,
             )
         rows = {row[0]: row[1:] for row in compiled(keys, using=listed.db)}
         return [rows[key] for key in keys if key in rows]
