@@ -126,6 +126,11 @@ class LibraryQuerySet(models.QuerySet):
         return self.filter(sort_key=sort_key(name))
 
 
+def library_title(legal_form, name):
+    """«МБУК «Центральная библиотека»», or the name alone: a library without its parents."""
+    return f"{legal_form} «{name}»" if legal_form else name
+
+
 class Library(models.Model):
     name = models.CharField(
         "официальное название",
@@ -216,7 +221,7 @@ class Library(models.Model):
         ]
 
     def __str__(self):
-        own = f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
+        own = library_title(self.legal_form, self.name)
         return f"{own} {self.parent}" if self.parent_id else own
 
     def save(self, *args, **kwargs):

@@ -271,6 +271,29 @@ def test_search_page_groups_highlights_and_suggests(client, demo_seminar):
     assert 'href="?q=%D0%9A%D0%B0%D0%BB%D0%B8%D0%BD%D0%BE%D0%B2%D1%81%D0%BA%D0%B0%D1%8F"' in html
 
 
+def test_a_talk_hits_speakers_name_their_libraries_with_its_parents(client, db):
+    """A branch of a branch as `str(library)` names it, with the word marked; a person without
+    consent as surname and initials, without a link."""
+    system = factories.library("Централизованная система", legal_form="МБУК")
+    branch = factories.library("Филиал Маяк", parent=system)
+    # Its speaker works at «Филиал 1», a branch of the branch.
+    [talk] = factories.talks(1, at_library=branch)
+    Library.objects.filter(name="Филиал 1").update(is_published=False)
+    Talk.objects.filter(pk=talk.pk).update(title="Маяк чтения для подростков")
+    talk.speakers.update(person=factories.person("Безсогласова", Person.Consent.UNKNOWN))
+
+    results = search("маяк")
+    [hit] = next(group for group in results.groups if group.key == "talks").hits
+    [(speaker, library)] = hit.extra["speakers"]
+
+    assert (speaker.title, speaker.url) == ("Безсогласова А. П.", "")
+    assert library.url == ""
+    assert library.title == ("Филиал 1 Филиал <mark>Маяк</mark> МБУК «Централизованная система»")
+    assert str(Library.objects.get(name="Филиал 1")) == (
+        "Филиал 1 Филиал Маяк МБУК «Централизованная система»"
+    )
+
+
 def test_hits_link_to_their_pages_and_hide_people_without_consent(client, elkina):
     seminar_url = Seminar.objects.get().get_absolute_url()
     html = client.get("/search/", {"q": "Ивановская"}).content.decode()
