@@ -140,19 +140,18 @@ class KeysFirstPaginator(RememberedCountPaginator):
 
     def _rows_of(self, keys):
         """The rows of `keys`, in their order: one query by key, compiled once per list shape."""
-        listed = self.object_list
-        shape = (listed.model, listed._fields, listed.db)
-        compiled = _ROWS_BY_KEY.get(shape)
+        model, fields, using = self.object_list.model, self.object_list._fields, self.object_list.db
+        compiled = _ROWS_BY_KEY.get((model, fields, using))
         if compiled is None:
-            compiled = _ROWS_BY_KEY[shape] = Compiled(
+            compiled = _ROWS_BY_KEY[model, fields, using] = Compiled(
                 lambda keys: (
-                    listed.model._default_manager.filter(AnyOf(F("pk"), keys))
+                    model._default_manager.filter(AnyOf(F("pk"), keys))
                     .order_by()
-                    .values_list("pk", *listed._fields)
+                    .values_list("pk", *fields)
                 ),
                 list,
             )
-        rows = {row[0]: row[1:] for row in compiled(keys, using=listed.db)}
+        rows = {row[0]: row[1:] for row in compiled(keys, using=using)}
         return [rows[key] for key in keys if key in rows]
 
     def _rows(self, page_keys):

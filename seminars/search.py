@@ -516,32 +516,17 @@ class Named:
 
 def _speakers(talk_keys, query):
     """{talk key: [(speaker, library or None), …]} in programme order, as `Named`."""
-    person_url, library_url = slug_url("people:person_detail"), slug_url("libraries:library_detail")
+    library_url = slug_url("libraries:library_detail")
     speakers = {}
-    for (
-        talk,
-        last,
-        first,
-        patronymic,
-        person_slug,
-        consent,
-        slug,
-        published,
-        *names,
-    ) in TALK_SPEAKERS(talk_keys):
-        if consent == Person.Consent.GIVEN:
-            person = Named(
-                highlight(full_name(last, first, patronymic), query), person_url(person_slug)
-            )
-        else:
-            # Without consent (152-ФЗ): surname and initials, no page to link to.
-            person = Named(highlight(short_name(last, first, patronymic), query))
+    for row in TALK_SPEAKERS(talk_keys):
+        # The columns of TALK_SPEAKERS: the talk, the person's five, the library's two, the names.
+        talk, person, (slug, published), names = row[0], row[1:6], row[6:8], row[8:]
         library = None
         if slug is not None:
             levels = zip(names[::2], names[1::2], strict=True)
             title = " ".join(library_title(*level) for level in levels if level[1] is not None)
             library = Named(highlight(title, query), library_url(slug) if published else "")
-        speakers.setdefault(talk, []).append((person, library))
+        speakers.setdefault(talk, []).append((Named(*_shown_name(*person, query)), library))
     return speakers
 
 
@@ -666,15 +651,20 @@ def _published_speakers():
     )
 
 
-def _person_hit(person, query):
-    if person.is_public:
-        return Hit(
-            person,
-            highlight(person.full_name, query),
-            url=slug_url("people:person_detail")(person.slug),
-        )
+def _shown_name(last, first, patronymic, slug, consent, query):
+    """A person's name as a hit shows it, and their page."""
+    if consent == Person.Consent.GIVEN:
+        name = highlight(full_name(last, first, patronymic), query)
+        return name, slug_url("people:person_detail")(slug)
     # Without consent (152-ФЗ): surname and initials, no page to link to.
-    return Hit(person, highlight(person.short_name, query))
+    return highlight(short_name(last, first, patronymic), query), ""
+
+
+def _person_hit(person, query):
+    title, url = _shown_name(
+        person.last_name, person.first_name, person.patronymic, person.slug, person.consent, query
+    )
+    return Hit(person, title, url=url)
 
 
 def _best_people(query, any_term, extent):
