@@ -146,6 +146,17 @@ def every_page(paginator):
     return [list(paginator.page(number)) for number in paginator.page_range]
 
 
+def pages_of_five(rows, count):
+    """The list's pages of 5, sliced by the database (what a paginator must give)."""
+    return [list(rows[bottom : bottom + 5]) for bottom in range(0, count, 5)]
+
+
+def sorted_talks(sort):
+    """Every talk in one of the talk list's orders, and its rows."""
+    talks = Talk.objects.order_by(*TalkFilter.SORTS[sort])
+    return talks, talks.values_list("pk", "title")
+
+
 def anchored(rows, talks, count_key):
     """Pages of 5 read keys first, from anchors every 7 rows."""
     paginator = KeysFirstPaginator(rows, 5, count_key=count_key, keys=talks)
@@ -160,9 +171,8 @@ def test_deep_pages_start_from_remembered_rows_and_hold_the_same_rows(
     """Anchors every 7 rows, pages of 5: most anchors fall inside a seminar's talks or a run of
     equal titles, where only the later fields of the order tell the rows apart."""
     synthetic_archive(talks=120)
-    talks = Talk.objects.order_by(*TalkFilter.SORTS[sort])
-    rows = talks.values_list("pk", "title")
-    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+    talks, rows = sorted_talks(sort)
+    expected = pages_of_five(rows, 120)
 
     def paginator():
         return anchored(rows, talks, ("anchored", sort))
@@ -196,9 +206,8 @@ def test_deep_pages_of_a_list_run_its_compiled_queries(
     """A deep page's query is compiled once per list, order and rows skipped from the anchor;
     every other deep page of the list runs it with its own anchor."""
     synthetic_archive(talks=120)
-    talks = Talk.objects.order_by(*TalkFilter.SORTS[sort])
-    rows = talks.values_list("pk", "title")
-    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+    talks, rows = sorted_talks(sort)
+    expected = pages_of_five(rows, 120)
 
     def paginator():
         return anchored(rows, talks, ("compiled", sort))
@@ -225,9 +234,7 @@ def test_deep_pages_compile_nothing_to_keep_when_nothing_is_kept(synthetic_archi
     settings.AGGREGATE_CACHE_SECONDS = 0
     talks = Talk.objects.order_by(*TalkFilter.SORTS["newest"])
     rows = talks.values_list("pk", flat=True)
-    assert every_page(anchored(rows, talks, "kept nowhere")) == [
-        list(rows[bottom : bottom + 5]) for bottom in range(0, 60, 5)
-    ]
+    assert every_page(anchored(rows, talks, "kept nowhere")) == pages_of_five(rows, 60)
     assert not [key for key in config.scale._DEEP_PAGES if key[1] == repr("kept nowhere")]
 
 
@@ -245,7 +252,7 @@ def test_anchors_are_found_again_after_the_archive_changes(
     with django_capture_on_commit_callbacks(execute=True):
         Talk.objects.filter(pk__in=list(rows[:13])).delete()  # rows before most anchors
 
-    assert pages() == [list(rows[bottom : bottom + 5]) for bottom in range(0, 107, 5)]
+    assert pages() == pages_of_five(rows, 107)
 
 
 def test_an_order_by_an_annotation_is_paged_without_anchors(synthetic_archive, aggregate_cache):
@@ -390,7 +397,7 @@ def test_an_order_no_index_walks_keeps_its_first_keys(synthetic_archive, aggrega
     talks = Talk.objects.annotate(length=Length("title")).order_by("-length", "pk")
     # "pk" twice: the rows by key carry their own key before the list's columns.
     rows = talks.values_list("pk", "title", "seminar__title")
-    expected = [list(rows[bottom : bottom + 5]) for bottom in range(0, 120, 5)]
+    expected = pages_of_five(rows, 120)
 
     assert every_page(ranked_pages(rows, talks, "by length")) == expected
     with CaptureQueriesContext(connection) as queries:
