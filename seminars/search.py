@@ -50,6 +50,7 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from config.cache import kept
 from config.compiled import Compiled
 from config.lookups import AnyOf
 from config.text import fold
@@ -460,6 +461,18 @@ class Hit:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """Which records a search shows, best first: its groups' keys (one more than an extent's hits
+    tells that there are more), whether any word was enough, and the typo fallback's findings."""
+
+    keys: dict[str, list[int]]
+    any_term: bool = False
+    # The people's keys are surnames similar to the words, not matches.
+    fuzzy: bool = False
+    suggestion: str = ""
+
+
 # The tie-breaks after rank; for talks and seminars also which matches `ranked()` keeps.
 # Newest first as the talk_published_newest index walks: by date, then the newest seminar.
 # People and libraries: which matches are ranked (LATEST_ADDED), then shown by name.
@@ -530,53 +543,27 @@ def _speakers(talk_keys, query):
     return speakers
 
 
-# (group builder, number of words, any word, extent) → its Compiled query, on PostgreSQL.
-_COMPILED = {}
-
-
-def _found(build, query, any_term, extent):
-    """The rows of `build(query, any_term, extent)`, a group's best matches.
-
-    On PostgreSQL compiled to SQL once per group, number of words and extent (a group's queryset
-    took as long to compile as to run): the words reach the SQL only as parameters, and the plan
-    is made for each search, as it depends on how common the words are.
-    """
-    if not _is_postgresql():
-        return list(build(query, any_term, extent))
-    key = (build, len(query.terms), any_term, extent)
-    if key not in _COMPILED:
-        _COMPILED[key] = Compiled(
-            lambda *terms: build(Query(" ".join(terms), list(terms)), any_term, extent),
-            *[str] * len(query.terms),
-            prepare=False,
-        )
-    return _COMPILED[key](*query.terms)
-
-
 def _seminar_url(seminar):
     # The records' get_absolute_url() without a reverse() for each of a hundred hits.
     return seminar_url(seminar.start_date, seminar.slug)
 
 
-def _best_talks(query, any_term, extent):
+def _talk_rows(keys, tsquery):
     talks = (
-        ranked(Talk.objects.published(), query, any_term, TALK_ORDER, extent.candidates)
+        Talk.objects.filter(AnyOf(F("pk"), keys))
         .select_related("seminar")
         .defer("search_vector", "region_search", *_of("seminar", SEMINAR_TEXTS))
-        .order_by("-search_rank", *TALK_ORDER)
     )
-    if _is_postgresql():
-        tsquery = _tsquery(query, any_term)
-        # The headline is the abstract the hit shows.
-        talks = talks.defer("abstract").annotate(
-            title_headline=_headline("title", tsquery, highlight_all=True),
-            abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
-        )
-    return talks[: extent.hits + 1]
+    if tsquery is None:
+        return talks
+    # The headline is the abstract the hit shows.
+    return talks.defer("abstract").annotate(
+        title_headline=_headline("title", tsquery, highlight_all=True),
+        abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
+    )
 
 
-def _talks(query, any_term, extent):
-    talks = _found(_best_talks, query, any_term, extent)
+def _talk_hits(talks, query):
     speakers = _speakers([talk.pk for talk in talks], query)
     hits = []
     for talk in talks:
@@ -597,36 +584,24 @@ def _talks(query, any_term, extent):
     return hits
 
 
-def _best_seminars(query, any_term, extent):
+def _seminar_rows(keys, tsquery):
     seminars = (
-        ranked(Seminar.objects.published(), query, any_term, SEMINAR_ORDER, extent.candidates)
+        Seminar.objects.filter(AnyOf(F("pk"), keys))
         .select_related("organizer", "organizer__parent")
         .defer("search_vector", *_of("organizer", LIBRARY_VECTORS[:2]))
-        .order_by("-search_rank", *SEMINAR_ORDER)
     )
-    if _is_postgresql():
-        tsquery = _tsquery(query, any_term)
-        seminars = seminars.defer("goal", "description").annotate(
-            title_headline=_headline("title", tsquery, highlight_all=True),
-            text_headline=_headline(
-                Func(
-                    Value(" "),
-                    "goal",
-                    "description",
-                    function="concat_ws",
-                    output_field=TextField(),
-                ),
-                tsquery,
-                max_fragments=2,
-                max_words=30,
-            ),
-        )
-    return seminars[: extent.hits + 1]
+    if tsquery is None:
+        return seminars
+    texts = Func(Value(" "), "goal", "description", function="concat_ws", output_field=TextField())
+    return seminars.defer("goal", "description").annotate(
+        title_headline=_headline("title", tsquery, highlight_all=True),
+        text_headline=_headline(texts, tsquery, max_fragments=2, max_words=30),
+    )
 
 
-def _seminars(query, any_term, extent):
+def _seminar_hits(seminars, query):
     hits = []
-    for seminar in _found(_best_seminars, query, any_term, extent):
+    for seminar in seminars:
         if _is_postgresql():
             title = _marked(seminar.title_headline)
             snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
@@ -634,13 +609,7 @@ def _seminars(query, any_term, extent):
             title = highlight(seminar.title, query)
             snippet = excerpt(seminar.goal, query) or excerpt(seminar.description, query)
         hits.append(
-            Hit(
-                seminar,
-                title,
-                snippet,
-                _seminar_url(seminar),
-                {"organizer": seminar.organizer},
-            )
+            Hit(seminar, title, snippet, _seminar_url(seminar), {"organizer": seminar.organizer})
         )
     return hits
 
@@ -660,69 +629,59 @@ def _shown_name(last, first, patronymic, slug, consent, query):
     return highlight(short_name(last, first, patronymic), query), ""
 
 
-def _person_hit(person, query):
-    title, url = _shown_name(
-        person.last_name, person.first_name, person.patronymic, person.slug, person.consent, query
-    )
-    return Hit(person, title, url=url)
+def _person_rows(keys, tsquery):
+    return Person.objects.filter(AnyOf(F("pk"), keys)).defer("search_vector")
 
 
-def _best_people(query, any_term, extent):
-    people = ranked(_published_speakers(), query, any_term, LATEST_ADDED, extent.candidates)
-    return people.defer("search_vector").order_by("-search_rank", *NAME_ORDER)[: extent.hits + 1]
+def _person_hits(people, query):
+    hits = []
+    for person in people:
+        title, url = _shown_name(
+            person.last_name,
+            person.first_name,
+            person.patronymic,
+            person.slug,
+            person.consent,
+            query,
+        )
+        hits.append(Hit(person, title, url=url))
+    return hits
 
 
-def _people(query, any_term, extent):
-    people = _found(_best_people, query, any_term, extent)
-    return [_person_hit(person, query) for person in people]
-
-
-def _best_libraries(query, any_term, extent):
-    libraries = (
-        ranked(Library.objects.published(), query, any_term, LATEST_ADDED, extent.candidates)
+def _library_rows(keys, tsquery):
+    return (
+        Library.objects.filter(AnyOf(F("pk"), keys))
         .select_related("parent__parent")
         .defer(*LIBRARY_VECTORS)
-        .order_by("-search_rank", *NAME_ORDER)
     )
-    return libraries[: extent.hits + 1]
 
 
-def _libraries(query, any_term, extent):
-    libraries = _found(_best_libraries, query, any_term, extent)
-    return [_library_hit(library, query) for library in libraries]
-
-
-def _library_hit(library, query):
-    url = slug_url("libraries:library_detail")(library.slug) if library.is_published else ""
-    return Hit(library, highlight(str(library), query), url=url)
-
-
-def _best_resolution_items(query, any_term, extent):
-    items = (
-        ranked(
-            ResolutionItem.objects.filter(resolution__seminar__is_published=True),
-            query,
-            any_term,
-            # Ordering by the seminar's date would join every matching item.
-            LATEST_ADDED,
-            extent.candidates,
+def _library_hits(libraries, query):
+    url = slug_url("libraries:library_detail")
+    return [
+        Hit(
+            library,
+            highlight(str(library), query),
+            url=url(library.slug) if library.is_published else "",
         )
+        for library in libraries
+    ]
+
+
+def _item_rows(keys, tsquery):
+    items = (
+        ResolutionItem.objects.filter(AnyOf(F("pk"), keys))
         .select_related("resolution__seminar")
         .defer("search_vector", *_of("resolution__seminar", SEMINAR_TEXTS))
-        .order_by("-search_rank", *ITEM_ORDER)
     )
-    if _is_postgresql():
-        items = items.annotate(
-            text_headline=_headline(
-                "text", _tsquery(query, any_term), max_fragments=2, max_words=35
-            )
-        )
-    return items[: extent.hits + 1]
+    if tsquery is None:
+        return items
+    return items.annotate(text_headline=_headline("text", tsquery, max_fragments=2, max_words=35))
 
 
-def _resolution_items(query, any_term, extent):
+def _item_hits(items, query):
     hits = []
-    for item in _found(_best_resolution_items, query, any_term, extent):
+    for item in items:
         seminar = item.resolution.seminar
         snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
         url = f"{_seminar_url(seminar)}#resolution"
@@ -730,14 +689,107 @@ def _resolution_items(query, any_term, extent):
     return hits
 
 
-GROUPS = [
-    ("talks", "Доклады", _talks),
-    ("seminars", "Семинары", _seminars),
-    ("people", "Докладчики", _people),
-    ("libraries", "Библиотеки", _libraries),
-    ("resolution_items", "Пункты резолюций", _resolution_items),
-]
-GROUP_TITLES = {key: title for key, title, _ in GROUPS}
+@dataclass(frozen=True)
+class Section:
+    """A group of the search: what it finds, in which orders, and how its hits are read and shown.
+
+    `rows(keys, tsquery)` reads the hits' records by key; `tsquery` (None on SQLite, and for
+    sections with `marked` False) gives PostgreSQL's headlines.
+    """
+
+    key: str
+    title: str
+    records: object  # () → the queryset that may be found
+    candidates_order: tuple
+    order: tuple
+    rows: object
+    hits: object  # (records in order, query) → [Hit]
+    marked: bool = False
+
+
+SECTIONS = [
+    Section(
+        "talks", "Доклады", Talk.objects.published, TALK_ORDER, TALK_ORDER,
+        _talk_rows, _talk_hits, marked=True,
+    ),
+    Section(
+        "seminars", "Семинары", Seminar.objects.published, SEMINAR_ORDER, SEMINAR_ORDER,
+        _seminar_rows, _seminar_hits, marked=True,
+    ),
+    Section(
+        "people", "Докладчики", _published_speakers, LATEST_ADDED, NAME_ORDER,
+        _person_rows, _person_hits,
+    ),
+    Section(
+        "libraries", "Библиотеки", Library.objects.published, LATEST_ADDED, NAME_ORDER,
+        _library_rows, _library_hits,
+    ),
+    Section(
+        "resolution_items", "Пункты резолюций",
+        lambda: ResolutionItem.objects.filter(resolution__seminar__is_published=True),
+        # Ordering the candidates by the seminar's date would join every matching item.
+        LATEST_ADDED, ITEM_ORDER, _item_rows, _item_hits, marked=True,
+    ),
+]  # fmt: skip
+GROUP_TITLES = {section.key: section.title for section in SECTIONS}
+
+
+def _best(section, query, any_term, extent):
+    """The keys of `section`'s best matches, one more than `extent.hits`."""
+    records = ranked(
+        section.records(), query, any_term, section.candidates_order, extent.candidates
+    )
+    return records.order_by("-search_rank", *section.order).values_list("pk", flat=True)[
+        : extent.hits + 1
+    ]
+
+
+# Compiled queries, on PostgreSQL: (section, number of words, any word[, extent]) → Compiled.
+_BEST, _ROWS = {}, {}
+
+
+def _best_keys(section, query, any_term, extent):
+    """`_best`, on PostgreSQL compiled to SQL once per section, number of words and extent (a
+    section's queryset took as long to compile as to run). The words reach the SQL only as
+    parameters, and the plan is made for each search, as it depends on how common they are."""
+    if not _is_postgresql():
+        return list(_best(section, query, any_term, extent))
+    key = (section.key, len(query.terms), any_term, extent)
+    if key not in _BEST:
+        _BEST[key] = Compiled(
+            lambda *terms: _best(section, Query(" ".join(terms), list(terms)), any_term, extent),
+            *[str] * len(query.terms),
+            prepare=False,
+        )
+    return _BEST[key](*query.terms)
+
+
+def _records(section, keys, query, any_term):
+    """The records of `keys` in their order, read by key: on PostgreSQL a prepared statement per
+    section and number of words, whose generic plan suits any words."""
+    if not keys:
+        return []
+    if not _is_postgresql():
+        found = section.rows(keys, None)
+    elif not section.marked:
+        key = (section.key,)
+        if key not in _ROWS:
+            _ROWS[key] = Compiled(lambda keys: section.rows(keys, None), list)
+        found = _ROWS[key](keys)
+    else:
+        key = (section.key, len(query.terms), any_term)
+        if key not in _ROWS:
+            _ROWS[key] = Compiled(
+                lambda keys, *terms: section.rows(
+                    keys, _tsquery(Query(" ".join(terms), list(terms)), any_term)
+                ),
+                list,
+                *[str] * len(query.terms),
+            )
+        found = _ROWS[key](keys, *query.terms)
+    by_key = {record.pk: record for record in found}
+    # A record deleted since the ranking (in the moment before the generation changes) is left out.
+    return [by_key[key] for key in keys if key in by_key]
 
 
 def _similar_surnames(term, limit=5):
@@ -758,47 +810,56 @@ def _similar_surnames(term, limit=5):
     return [person for surname in close for person in by_surname[surname]][:limit]
 
 
+def _ranking(query, sections, extent):
+    """Which records `query` shows in `sections`: all words, else any word, else similar
+    surnames."""
+    for any_term in (False, True):
+        keys = {section.key: _best_keys(section, query, any_term, extent) for section in sections}
+        if any(keys.values()) or len(query.terms) < 2:
+            break
+    if any(keys.values()):
+        return Ranking(keys, any_term)
+    # Nothing found: people whose surname is close to a word, and the corrected query.
+    people, corrected = [], []
+    for term in query.terms:
+        similar = _similar_surnames(term)
+        people += [person.pk for person in similar if person.pk not in people]
+        corrected.append(similar[0].last_name if similar else term)
+    if not people:
+        return Ranking(keys, any_term)
+    suggestion = " ".join(corrected) if corrected != query.terms else ""
+    if "people" in keys:
+        keys["people"] = people
+    return Ranking(keys, any_term, fuzzy="people" in keys, suggestion=suggestion)
+
+
 def search(raw, group=None):
     """Everything the search page shows for the visitor's text `raw`: the best few hits of every
-    group, or more of one group (`group`, a key of GROUPS).
+    group, or more of one group (`group`, a key of GROUP_TITLES).
 
     Five groups of twenty hits took most of a search's time to find, build and render, and made a
     page few read to the end; each group links to more of its own.
+
+    Which records a search shows is kept per archive generation (`config.cache.kept`): ranking
+    them was most of a repeated search's cost, in statements PostgreSQL plans for the words. The
+    records themselves are read by key on every visit.
     """
     query = parse(raw)
     if not query:
         return Results(query, [], group=group)
     extent = ONE_GROUP if group else OVERVIEW
-    searched = [entry for entry in GROUPS if group in (None, entry[0])]
-    any_term = False
-    groups = [Group(key, title, finder(query, False, extent)) for key, title, finder in searched]
-    if len(query.terms) > 1 and not any(found.hits for found in groups):
-        any_term = True
-        groups = [Group(key, title, finder(query, True, extent)) for key, title, finder in searched]
-    results = Results(query, groups, any_term=any_term, group=group)
-    if not results.total:
-        _typo_fallback(results)
-    for found in results.groups:
-        found.more = len(found.hits) > extent.hits
-        del found.hits[extent.hits :]
-    return results
-
-
-def _typo_fallback(results):
-    """Nothing found: people whose surname is close to a word, and the corrected query."""
-    people, corrected = [], []
-    for term in results.query.terms:
-        similar = _similar_surnames(term)
-        people += [person for person in similar if person not in people]
-        corrected.append(similar[0].last_name if similar else term)
-    if not people:
-        return
-    group = next((group for group in results.groups if group.key == "people"), None)
-    if group:
-        group.hits = [_person_hit(person, None) for person in people]
-        group.fuzzy = True
-    if corrected != results.query.terms:
-        results.suggestion = " ".join(corrected)
+    sections = [section for section in SECTIONS if group in (None, section.key)]
+    ranking = kept(
+        ("search", query.terms, group, extent), lambda: _ranking(query, sections, extent)
+    )
+    groups = []
+    for section in sections:
+        keys = ranking.keys[section.key]
+        fuzzy = ranking.fuzzy and section.key == "people"
+        records = _records(section, keys[: extent.hits], query, ranking.any_term)
+        hits = section.hits(records, None if fuzzy else query)
+        groups.append(Group(section.key, section.title, hits, len(keys) > extent.hits, fuzzy))
+    return Results(query, groups, ranking.any_term, ranking.suggestion, group)
 
 
 def explain_talk_search(raw, **options):

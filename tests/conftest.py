@@ -2,9 +2,11 @@ import io
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 
+import config.cache
 from libraries.models import Department, Library, Locality
 from people.models import Person
 from seminars.models import Seminar, TalkSpeaker, Topic
@@ -17,6 +19,17 @@ def no_page_cache(settings):
     """Pages and aggregates are cached; tests see fresh ones unless they test the cache."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.AGGREGATE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def aggregate_cache(settings, monkeypatch):
+    """Aggregates remembered and results kept per archive generation, as in production."""
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    # Recounts at once, however long the last count took on a busy machine.
+    monkeypatch.setattr(config.cache, "BACKGROUND_RECOUNT_AFTER", float("inf"))
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.core.cache import cache
 
 import config.cache
 from config.cache import wait_for_recounts
@@ -20,16 +19,6 @@ def archive(demo_seminar, django_user_model):
     AccessLog.objects.create(username="x", ip_address="10.0.0.9")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.9")
     return demo_seminar
-
-
-@pytest.fixture
-def aggregate_cache(settings, monkeypatch):
-    settings.AGGREGATE_CACHE_SECONDS = 60
-    # Recounts at once, however long the last count took on a busy machine.
-    monkeypatch.setattr(config.cache, "BACKGROUND_RECOUNT_AFTER", float("inf"))
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

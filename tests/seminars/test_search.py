@@ -1,6 +1,7 @@
 """Full-text search in Russian, on SQLite and on PostgreSQL (seminars/search.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -448,20 +449,63 @@ def test_filter_talks_combines_with_other_filters(demo_seminar):
     assert filter_talks(talks, "").count() == 2
 
 
+def with_hits(query, group=None):
+    return sum(1 for found in search(query, group).groups if found.hits)
+
+
 def test_search_page_query_count_does_not_grow_with_hits(
     client, demo_seminar, django_assert_num_queries
 ):
-    # One query per group of results and one for the talks' speakers, for 1 hit as for 30.
+    """Ranking: one query per group. Then each group with hits reads them by key, and the talks
+    their speakers: for 1 hit as for 30."""
     assert found("маяк") == {"talks": [4]}
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5 + 1 + 1):
         client.get("/search/", {"q": "маяк"})
-    with django_assert_num_queries(6):
+    assert with_hits("библиотеками") == 4
+    with django_assert_num_queries(5 + 4 + 1):
         client.get("/search/", {"q": "библиотеками"})
-    # A group's own page: its query (and the talks' speakers).
-    with django_assert_num_queries(2):
+    # A group's own page: its ranking, its hits (and the talks' speakers).
+    with django_assert_num_queries(3):
         client.get("/search/", {"q": "библиотеками", "group": "talks"})
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get("/search/", {"q": "библиотеками", "group": "libraries"})
+    # No hits: the ranking and the typo fallback's surnames; nothing to read.
+    assert with_hits("маяк", "seminars") == 0
+    with django_assert_num_queries(2):
+        client.get("/search/", {"q": "маяк", "group": "seminars"})
+
+
+def hit_lists(page):
+    return re.findall(r'<ol class="search-hits">.*?</ol>', page, flags=re.DOTALL)
+
+
+def test_a_repeated_search_reads_its_kept_hits_by_key(
+    client, demo_seminar, aggregate_cache, django_assert_num_queries
+):
+    """Which records a search shows is kept per archive generation: a repeated search reads them
+    by key and ranks nothing."""
+    first = client.get("/search/", {"q": "библиотеками"}).content.decode()
+    with django_assert_num_queries(4 + 1) as captured:
+        again = client.get("/search/", {"q": "Библиотеками!"}).content.decode()
+    # The same hits, however the words were typed; the ranking's ORDER BY rank ran nowhere.
+    assert hit_lists(again) == hit_lists(first)
+    assert sum(hits.count("<mark>") for hits in hit_lists(first)) > 10
+    assert not [query for query in captured if "rank" in query["sql"].lower()]
+
+
+def test_a_kept_search_follows_the_archive_at_once(
+    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+):
+    assert found("маяк") == {"talks": [4]}
+    talk = Talk.objects.get(order=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        talk.title = "Библиотечный маяк для подростков"
+        talk.save()
+    assert found("маяк") == {"talks": [4, 7]}
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_seminar.is_published = False
+        demo_seminar.save()
+    assert hit_lists(client.get("/search/", {"q": "маяк"}).content.decode()) == []
 
 
 def talk_list_titles(client, **params):
@@ -535,17 +579,20 @@ def test_vectors_are_weighted_title_abstract_speaker_library(demo_seminar):
 @pytest.mark.postgresql
 def test_compiled_group_queries_take_each_searchs_words(demo_seminar, monkeypatch):
     """Each group's SQL is compiled once per number of words; every search gets its own hits."""
-    monkeypatch.setattr("seminars.search._COMPILED", {})
+    monkeypatch.setattr("seminars.search._BEST", {})
+    monkeypatch.setattr("seminars.search._ROWS", {})
     texts = ["маяк", "онлайн", "маяк", "сетевые акции"]
     found = {text: search(text).keys() for text in texts}
-    compiled = set(seminars_search._COMPILED)
 
     assert found["маяк"]["talks"] == [MAYAK]
     assert len(found["онлайн"]["talks"]) > 1
     assert all("онлайн" in title.lower() for title in found["онлайн"]["talks"])
     assert found["сетевые акции"]["talks"][0].startswith("Сетевые акции в библиотеке")
-    # Five groups for one word, five for two: «маяк» again and «онлайн» reused the first five.
-    assert len(compiled) == 10
+    # Five rankings for one word, five for two: «маяк» again and «онлайн» reused the first five.
+    assert len(seminars_search._BEST) == 10
+    # Rows by key of the groups with hits: with headlines per number of words.
+    assert {("talks", 1, False), ("talks", 2, False)} <= set(seminars_search._ROWS)
+    assert len(seminars_search._ROWS) < 10
     assert found == {text: search(text).keys() for text in texts}
 
 
