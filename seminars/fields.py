@@ -1,10 +1,12 @@
-"""A talk's region keys: an array PostgreSQL can keep in an index beside the newest-first keys."""
+"""A talk's or a seminar's region keys: an array PostgreSQL can keep in an index beside the
+newest-first keys."""
 
 from django.db import models
 
 
 class RegionKeysField(models.Field):
-    """`bigint[]` on PostgreSQL, written by a trigger (migration seminars.0015_talk_region_search).
+    """`bigint[]` on PostgreSQL, written by triggers (migrations seminars.0015_talk_region_search
+    and 0018_seminar_region_keys).
 
     SQLite has no arrays: the column is text there and stays empty; the region filter joins the
     speakers' libraries instead.
@@ -18,7 +20,7 @@ class RegionKeysField(models.Field):
 
 @RegionKeysField.register_lookup
 class Overlap(models.Lookup):
-    """`region_keys__overlap=[40, 41]`: a talk of any of these regions (PostgreSQL's `&&`).
+    """`region_keys__overlap=[40, 41]`: a talk or seminar of any of these regions (`&&`).
 
     Typed as the column is, so that PostgreSQL compares in the index it reads.
     """

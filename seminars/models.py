@@ -130,11 +130,16 @@ class Seminar(models.Model):
     updated_at = models.DateTimeField("изменён", auto_now=True)
     # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The organiser's region and the participating regions, by PostgreSQL triggers (migration
+    # seminars.0018_seminar_region_keys); unused on SQLite.
+    region_keys = RegionKeysField(null=True, editable=False)
 
     objects = SeminarQuerySet.as_manager()
 
-    # The search column is filled by database triggers: not part of a version.
-    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[regions, localities])
+    # The columns filled by database triggers are not part of a version.
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "region_keys"], m2m_fields=[regions, localities]
+    )
 
     class Meta:
         verbose_name = "семинар"
@@ -154,10 +159,12 @@ class Seminar(models.Model):
         indexes = [
             # Lists are newest first: with the key in the index too, a talk list walks seminars
             # and their talks in order and sorts only within a seminar (page 1000: 14 → 8 ms).
+            # A region's newest seminars are found from the index alone.
             models.Index(
                 F("start_date").desc(),
                 F("id").desc(),
                 condition=Q(is_published=True),
+                include=["region_keys"],
                 name="seminar_published_newest",
             ),
             # The feeds: the latest published first (an unindexed sort took 160 ms at 50,000).

@@ -395,11 +395,12 @@ class Command(BaseCommand):
     def write_chunk(self, batch, own_connection=False):
         # Speakers before their talks (foreign keys are checked at commit): the talk's
         # search-vector trigger then finds its speakers when the talk is inserted, where each
-        # speaker written after it updated the talk and computed its vector again.
+        # speaker written after it updated the talk and computed its vector again. So with a
+        # seminar's regions and its region keys.
         try:
             with transaction.atomic():
                 for model in (
-                    Seminar, Seminar.regions.through, Seminar.localities.through, SeminarLink,
+                    Seminar.regions.through, Seminar, Seminar.localities.through, SeminarLink,
                     TalkSpeaker, Talk, Talk.topics.through, Resolution, ResolutionItem,
                 ):  # fmt: skip
                     self.sink.write(model, batch[model])
