@@ -748,6 +748,11 @@ def _best(section, query, any_term, extent):
 _BEST, _ROWS = {}, {}
 
 
+def _query_of(terms):
+    """The query of a compiled statement's words."""
+    return Query(" ".join(terms), list(terms))
+
+
 def _best_keys(section, query, any_term, extent):
     """`_best`, on PostgreSQL compiled to SQL once per section, number of words and extent (a
     section's queryset took as long to compile as to run). The words reach the SQL only as
@@ -757,7 +762,7 @@ def _best_keys(section, query, any_term, extent):
     key = (section.key, len(query.terms), any_term, extent)
     if key not in _BEST:
         _BEST[key] = Compiled(
-            lambda *terms: _best(section, Query(" ".join(terms), list(terms)), any_term, extent),
+            lambda *terms: _best(section, _query_of(terms), any_term, extent),
             *[str] * len(query.terms),
             prepare=False,
         )
@@ -766,27 +771,23 @@ def _best_keys(section, query, any_term, extent):
 
 def _records(section, keys, query, any_term):
     """The records of `keys` in their order, read by key: on PostgreSQL a prepared statement per
-    section and number of words, whose generic plan suits any words."""
+    section and number of words (only headlines take them), whose generic plan suits any words."""
     if not keys:
         return []
     if not _is_postgresql():
         found = section.rows(keys, None)
-    elif not section.marked:
-        key = (section.key,)
-        if key not in _ROWS:
-            _ROWS[key] = Compiled(lambda keys: section.rows(keys, None), list)
-        found = _ROWS[key](keys)
     else:
-        key = (section.key, len(query.terms), any_term)
+        words = len(query.terms) if section.marked else 0
+        key = (section.key, words, any_term)
         if key not in _ROWS:
             _ROWS[key] = Compiled(
                 lambda keys, *terms: section.rows(
-                    keys, _tsquery(Query(" ".join(terms), list(terms)), any_term)
+                    keys, _tsquery(_query_of(terms), any_term) if terms else None
                 ),
                 list,
-                *[str] * len(query.terms),
+                *[str] * words,
             )
-        found = _ROWS[key](keys, *query.terms)
+        found = _ROWS[key](keys, *query.terms[:words])
     by_key = {record.pk: record for record in found}
     # A record deleted since the ranking (in the moment before the generation changes) is left out.
     return [by_key[key] for key in keys if key in by_key]
