@@ -6,8 +6,10 @@ replaces the token once the transaction commits, so every page rendered before t
 simply never read again and expires on its own.
 
 With Redis (`REDIS_URL`) the token is shared by all workers. The default local-memory cache is
-per process: the worker that saved the change drops its pages at once, the others within
-`PAGE_CACHE_SECONDS`.
+per process: only the worker that saved the change sees a new generation. The others would keep
+their pages for `PAGE_CACHE_SECONDS`, and their remembered counts and kept rankings (a search's
+hits, a ranked list's keys) for `AGGREGATE_CACHE_SECONDS` — a day — so `check --deploy` warns of
+several gunicorn workers without Redis (`shared_cache_check`).
 """
 
 import contextlib
@@ -22,7 +24,9 @@ from functools import partial
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core import checks
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.utils.cache import get_cache_key, learn_cache_key
@@ -199,6 +203,25 @@ class RememberedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return remembered_count(self.count_key, self.object_list.count)
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def shared_cache_check(app_configs, **kwargs):
+    """Several workers need one cache for an archive change to reach them all."""
+    from config import gunicorn
+
+    kept = settings.PAGE_CACHE_SECONDS or settings.AGGREGATE_CACHE_SECONDS
+    if not kept or gunicorn.workers < 2 or not isinstance(caches["default"], LocMemCache):
+        return []
+    return [
+        checks.Warning(
+            f"{gunicorn.workers} gunicorn workers with a local-memory cache: an archive change "
+            "reaches only the worker that saved it; the others show what they kept for up to "
+            "AGGREGATE_CACHE_SECONDS, unpublished talks in search results included.",
+            hint="Set REDIS_URL (one cache for all workers), or WEB_CONCURRENCY=1.",
+            id="metodkopilka.W001",
+        )
+    ]
 
 
 def archive_changed(sender, **kwargs):

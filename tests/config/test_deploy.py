@@ -12,15 +12,18 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k7Qz-production-test-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "kopilka.example.ru",
     "CSRF_TRUSTED_ORIGINS": "https://kopilka.example.ru",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
+
+# What the shared-cache check reads: only as a test sets it.
+CACHE_ENV = {"WEB_CONCURRENCY", "PAGE_CACHE_SECONDS", "AGGREGATE_CACHE_SECONDS"}
 
 
 def run_manage(*args, env=None, tmp_path):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS"}
-        and not key.startswith("PYTEST")
+        if key not in {*PRODUCTION_ENV, *CACHE_ENV} and not key.startswith("PYTEST")
     }
     environment.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **(env or {}))
     return subprocess.run(
@@ -41,6 +44,27 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     assert result.stderr == ""
     assert result.returncode == 0
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_check_deploy_warns_of_several_workers_without_a_shared_cache(tmp_path):
+    local_memory = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+
+    def deploy_check(**env):
+        env = {**local_memory, **env}
+        return run_manage(
+            "check", "--deploy", "--fail-level", "WARNING", env=env, tmp_path=tmp_path
+        )
+
+    several = deploy_check(WEB_CONCURRENCY="3")
+    assert several.returncode == 1
+    assert "metodkopilka.W001" in several.stderr
+    assert "3 gunicorn workers with a local-memory cache" in several.stderr
+    # One worker, or nothing kept, is consistent on its own.
+    assert deploy_check(WEB_CONCURRENCY="1").returncode == 0
+    nothing_kept = deploy_check(
+        WEB_CONCURRENCY="3", PAGE_CACHE_SECONDS="0", AGGREGATE_CACHE_SECONDS="0"
+    )
+    assert nothing_kept.returncode == 0
 
 
 def test_check_deploy_fails_with_development_settings(tmp_path):
