@@ -263,16 +263,16 @@ def region_detail(request, slug):
     def talks():
         return talks_where(region_talks([region]))
 
-    def libraries():
-        return Library.objects.published().filter(region=region, parent=None)
-
     # A preview like the talks and seminars beside it; the library list has them all.
     items = library_items(REGION_LIBRARIES(region.pk))
     context = {
         "page_title": region.name,
         # Counted only when the page cannot show them all.
         "library_count": (
-            remember(("region libraries", region.pk), lambda: libraries().count())
+            remember(
+                ("region libraries", region.pk),
+                lambda: Library.objects.published().filter(region=region, parent=None).count(),
+            )
             if len(items) == DETAIL_ROWS
             else len(items)
         ),
