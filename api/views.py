@@ -7,12 +7,11 @@ from rest_framework import viewsets
 from rest_framework.decorators import api_view
 from rest_framework.pagination import PageNumberPagination
 
-from config.cache import RememberedCountPaginator
+from core.cache import figure
+from core.lists import ListPaginator, filter_items, query_dict
 from libraries.models import Library, Region
-from people.models import Person
 from seminars.filters import SeminarFilter, TalkFilter
-from seminars.models import Seminar, Talk, Topic
-from seminars.views import filter_key, speakers_prefetch
+from seminars.models import Seminar, Talk, Topic, published_speakers
 
 from . import export, serializers
 from .filters import LibraryFilter
@@ -24,14 +23,18 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
     def paginate_queryset(self, queryset, request, view=None):
-        # Totals count the whole archive (180 ms for the talks at 1M): once per archive change
-        # and query, as on the pages.
-        query = [item for item in filter_key(request.GET) if item[0] != self.page_size_query_param]
-        self.count_key = ("api", queryset.model._meta.label, query)
+        self.view = view
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, queryset, page_size):
-        return RememberedCountPaginator(queryset, page_size, count_key=self.count_key)
+        # Totals count the whole archive: kept as figures, as on the pages.
+        items = [
+            item for item in filter_items(self.request.GET) if item[0] != self.page_size_query_param
+        ]
+        name = type(self.view).__name__
+        return ListPaginator(
+            queryset, page_size, count=lambda: figure(count_api, name, items), key=[name, items]
+        )
 
     def get_paginated_response_schema(self, schema):
         # DRF describes `next`/`previous` with OpenAPI 3.0's `nullable`; the schema is 3.1.
@@ -46,6 +49,23 @@ class Pagination(PageNumberPagination):
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        LISTS[cls.__name__] = cls
+
+
+# The API's lists by name, for counting their totals in the background (`count_api`).
+LISTS = {}
+
+
+def count_api(name, items):
+    view = LISTS[name](action="list")
+    queryset = view.get_queryset()
+    if getattr(view, "filterset_class", None):
+        filterset = view.filterset_class(query_dict(items), queryset=queryset)
+        queryset = filterset.qs if filterset.is_valid() else queryset.none()
+    return queryset.count()
 
 
 class SeminarViewSet(ReadOnlyViewSet):
@@ -66,7 +86,7 @@ class SeminarViewSet(ReadOnlyViewSet):
             seminars = seminars.prefetch_related(
                 "localities",
                 "links",
-                Prefetch("talks", Talk.objects.prefetch_related(speakers_prefetch(), "topics")),
+                Prefetch("talks", Talk.objects.with_speakers().prefetch_related("topics")),
             )
         return seminars
 
@@ -81,21 +101,14 @@ class TalkViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.TalkSerializer
     filterset_class = TalkFilter
-    queryset = (
-        Talk.objects.published()
-        .select_related("seminar")
-        .prefetch_related(speakers_prefetch(), "topics")
-        .order_by(*TalkFilter.SORTS["newest"])
-    )
+    queryset = Talk.objects.published().for_cards().prefetch_related("topics").newest_first()
 
 
 class PersonViewSet(ReadOnlyViewSet):
     """Speakers of published seminars who consented to publication of their personal data."""
 
     serializer_class = serializers.PersonSerializer
-    queryset = (
-        Person.objects.public().filter(speaker_roles__talk__seminar_published=True).distinct()
-    )
+    queryset = published_speakers().public()
 
 
 class LibraryViewSet(ReadOnlyViewSet):

@@ -56,8 +56,11 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "nested_admin",
-    "config.apps.AxesConfig",
+    "core.apps.AxesConfig",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
+    "core.apps.CoreConfig",
     "libraries",
     "people",
     "seminars",
@@ -70,9 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.errors.DatabaseUnavailableMiddleware",
+    "core.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.cache.AnonymousPageCacheMiddleware",
+    "core.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lowvision.context_processors.lowvision",
-                "config.context_processors.site_urls",
+                "core.context_processors.site_urls",
             ],
         },
     },
@@ -123,24 +126,13 @@ def _database():
         # not a request stuck for the driver's default wait.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
         # A page reads a few rows by index: parallel workers only add start-up time and take the
-        # cores that concurrent requests need. Counts over the whole archive turn them back on
-        # (config/cache.py). JIT compiling pays off for queries running seconds, and PostgreSQL
-        # decides by estimated cost: it spent 19 ms compiling a 27 ms talk filter at 1M talks.
-        # Prepared statements are the key lookups of config/compiled.py, whose generic plan is
-        # right; PostgreSQL planned those by a list of keys anew at every EXECUTE (0.4 ms each).
-        config["OPTIONS"].setdefault(
-            "options",
-            "-c max_parallel_workers_per_gather=0 -c jit=off -c plan_cache_mode=force_generic_plan",
-        )
+        # cores that concurrent requests need. JIT compiling pays off for queries running
+        # seconds, and PostgreSQL decides by estimated cost, so it compiled page queries too.
+        config["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
     return config
 
 
 DATABASES = {"default": _database()}
-# On PostgreSQL the detail pages' key lookups run as prepared statements (config/compiled.py). Off
-# behind a pooler that hands a client's statements to other server connections (PgBouncer in
-# transaction mode before 1.21).
-PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
-
 # Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set.
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
@@ -156,8 +148,17 @@ else:
 # Whole pages for anonymous visitors (config/cache.py); 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
 PAGE_CACHE_EXCLUDE = ("/admin/", "/_nested_admin/")
-# Counts over the whole archive (home statistics, facets), kept until the archive changes.
-AGGREGATE_CACHE_SECONDS = int(os.environ.get("AGGREGATE_CACHE_SECONDS", 24 * 60 * 60))
+# Figures over the whole archive (home counts, facets, list totals) are kept this long; after a
+# change the previous figure shows while the background worker counts it again (core/cache.py).
+AGGREGATE_CACHE_SECONDS = int(os.environ.get("AGGREGATE_CACHE_SECONDS", 7 * 24 * 60 * 60))
+# Work that must not run inside a request (recounts, mail, documents) is stored in the database
+# and run by `manage.py db_worker` (`make run` starts one; a systemd unit in production).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds the same index without the extra
 # column, which is what the embedded database needs.
@@ -184,7 +185,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 # Sessions end when the browser closes, and at the latest after a working day.
@@ -278,7 +279,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
-CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -7,8 +7,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 
-from config.health import healthz
-from config.sitemaps import SITEMAPS, robots_txt
+from core.views import healthz, robots_txt
+from seminars.sitemaps import SITEMAPS
 
 admin.site.site_header = "Методическая копилка — администрирование"
 admin.site.site_title = "Методическая копилка"
@@ -27,10 +27,10 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
 ]
 
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.page_not_found"
-handler500 = "config.errors.server_error"
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,16 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from config.admin import ArchiveAdmin
-from config.admin_search import FoldedSearchMixin
-from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
-from config.scale import LargeTableAdmin
+from core.admin import ArchiveAdmin
+from core.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 
 from .models import Department, Library, Locality, Region
 
 
 @admin.register(Region)
-class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
+class RegionAdmin(ArchiveAdmin):
     list_display = ["name", "kind", "federal_district", "code"]
     list_filter = ["federal_district", "kind"]
     search_fields = ["sort_key", "code"]
@@ -18,7 +16,7 @@ class RegionAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
 
 
 @admin.register(Locality)
-class LocalityAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
+class LocalityAdmin(ArchiveAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region__federal_district"]
     list_select_related = ["region"]
@@ -58,7 +56,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Library)
-class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, ArchiveAdmin):
+class LibraryAdmin(DuplicatesAdminMixin, ArchiveAdmin):
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
     list_filter = ["is_published", "region__federal_district", "region"]
@@ -91,7 +89,7 @@ class LibraryAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, Arc
 
 
 @admin.register(Department)
-class DepartmentAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
+class DepartmentAdmin(ArchiveAdmin):
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library__parent"]

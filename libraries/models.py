@@ -5,8 +5,8 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from config.text import sort_key, unique_slug
-from config.uploads import SafeImageField
+from core.text import sort_key, unique_slug
+from core.uploads import SafeImageField
 
 
 class FederalDistrict(models.TextChoices):
@@ -126,11 +126,6 @@ class LibraryQuerySet(models.QuerySet):
         return self.filter(sort_key=sort_key(name))
 
 
-def library_title(legal_form, name):
-    """«МБУК «Центральная библиотека»», or the name alone: a library without its parents."""
-    return f"{legal_form} «{name}»" if legal_form else name
-
-
 class Library(models.Model):
     name = models.CharField(
         "официальное название",
@@ -221,7 +216,8 @@ class Library(models.Model):
         ]
 
     def __str__(self):
-        own = library_title(self.legal_form, self.name)
+        # «МБУК «Центральная библиотека»», then its parents' names: a branch reads as a whole.
+        own = f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
         return f"{own} {self.parent}" if self.parent_id else own
 
     def save(self, *args, **kwargs):

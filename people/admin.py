@@ -1,9 +1,8 @@
 from django.contrib import admin
 
-from config.admin import ArchiveAdmin
-from config.admin_search import FoldedSearchMixin
-from config.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
-from config.scale import LargeTableAdmin, count_of
+from core.admin import ArchiveAdmin
+from core.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
+from core.lists import count_of
 from seminars.models import TalkSpeaker
 
 from .models import Person
@@ -43,7 +42,7 @@ class SpeakerRoleInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(LargeTableAdmin, FoldedSearchMixin, DuplicatesAdminMixin, ArchiveAdmin):
+class PersonAdmin(DuplicatesAdminMixin, ArchiveAdmin):
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]

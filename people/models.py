@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from config.text import fold, sort_key, unique_slug
-from config.uploads import SafeImageField
+from core.text import fold, sort_key, unique_slug
+from core.uploads import SafeImageField
 
 
 class PersonQuerySet(models.QuerySet):

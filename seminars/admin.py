@@ -5,13 +5,10 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import Prefetch, TextField
 from django.urls import path
-from django.utils.functional import cached_property
 from nested_admin.formsets import NestedInlineFormSet
 
-from config.admin import ArchiveAdmin, ArchiveNestedAdmin
-from config.admin_search import FoldedSearchMixin
-from config.admin_widgets import AdminWidgetsMixin
-from config.scale import LargeTableAdmin, count_of
+from core.admin import ArchiveAdmin, ArchiveNestedAdmin, RelatedWidgetsMixin
+from core.lists import count_of
 
 from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
@@ -66,51 +63,28 @@ def _seminar_of(obj):
 
 
 class PrefetchedInlineFormSet(NestedInlineFormSet):
-    """An inline formset that, to be displayed, takes its rows from its parent's prefetched rows.
-
-    The change form of a seminar nests a formset of speakers in every talk: without this each ran
-    a query of its own. Its forms' rows know their parent too (`talk.seminar` is asked for the
-    delete permission of every talk). A submitted formset reads the rows as before.
-    """
+    """A nested formset that shows its parent's prefetched rows (`TalkInline.get_queryset`):
+    one query for the speakers of every talk instead of one per talk."""
 
     def get_queryset(self):
-        if not self.is_bound and not hasattr(self, "_queryset"):
-            prefetched = getattr(self.instance, "_prefetched_objects_cache", {})
-            rows = prefetched.get(self.fk.remote_field.cache_name)
-            if rows is not None:
-                self._queryset = rows
-        return super().get_queryset()
-
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
-        parent = self.instance
-        if (
-            not self.is_bound
-            and parent.pk is not None
-            and getattr(form.instance, self.fk.attname) == parent.pk
-        ):
-            self.fk.set_cached_value(form.instance, parent)
-        return form
-
-    @cached_property
-    def empty_form(self):
-        # A property in Django: a new form, its fields deep-copied, each of the several times the
-        # admin and django-nested-admin walk the inlines (for the page, for its media…).
-        return super().empty_form
+        if self.is_bound or self.instance.pk is None:
+            return super().get_queryset()
+        return getattr(self.instance, self.fk.remote_field.get_accessor_name()).all()
 
 
-class TalkSpeakerInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedTabularInline):
+class TalkSpeakerInline(
+    RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedTabularInline
+):
     model = TalkSpeaker
-    formset = PrefetchedInlineFormSet
     fields = ["order", "person", "position", "library", "department"]
     autocomplete_fields = ["person", "library", "department"]
+    formset = PrefetchedInlineFormSet
     extra = 0
     min_num = 1
 
 
-class TalkInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Talk
-    formset = PrefetchedInlineFormSet
     fields = [
         "order",
         "title",
@@ -126,25 +100,27 @@ class TalkInline(AdminWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedSt
     extra = 0
 
     def get_queryset(self, request):
-        # The speakers of every talk in one query, as their inline would read them.
-        speakers = TalkSpeakerInline(TalkSpeaker, self.admin_site).get_queryset(request)
+        # Each talk's seminar (asked by the speakers' delete permission), topics and speakers
+        # with what their labels name, for the whole programme at once.
+        speakers = TalkSpeaker.objects.select_related(
+            "person", "library__parent__parent", "department__library"
+        )
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("topics", Prefetch("speakers", speakers.select_related("person")))
+            .select_related("seminar")
+            .prefetch_related("topics", Prefetch("speakers", speakers))
         )
 
 
 class ResolutionItemInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = ResolutionItem
-    formset = PrefetchedInlineFormSet
     fields = ["order", "section", "text"]
     extra = 0
 
 
 class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Resolution
-    formset = PrefetchedInlineFormSet
     fields = ["preamble", "closing"]
     inlines = [ResolutionItemInline]
     extra = 0
@@ -153,15 +129,12 @@ class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
 
 class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = SeminarLink
-    formset = PrefetchedInlineFormSet
     fields = ["order", "kind", "title", "url"]
     extra = 0
 
 
 @admin.register(Seminar)
-class SeminarAdmin(
-    PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin
-):
+class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     list_display = [
         "title",
         "start_date",
@@ -217,7 +190,7 @@ class SeminarAdmin(
 
 
 @admin.register(Talk)
-class TalkAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin):
+class TalkAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
     list_filter = ["seminar__kind", "seminar__format"]
@@ -229,9 +202,7 @@ class TalkAdmin(PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, 
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(
-    PublishedSeminarAdminGuard, LargeTableAdmin, FoldedSearchMixin, ArchiveNestedAdmin
-):
+class ResolutionAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
@@ -240,7 +211,7 @@ class ResolutionAdmin(
 
 
 @admin.register(Topic)
-class TopicAdmin(LargeTableAdmin, FoldedSearchMixin, ArchiveAdmin):
+class TopicAdmin(ArchiveAdmin):
     list_display = ["name"]
     search_fields = ["sort_key"]
     readonly_fields = ["slug"]

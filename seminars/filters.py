@@ -4,20 +4,15 @@ Libraries, people and seminars are far too many for a `<select>`: their filters 
 the as-you-type suggestions submit) or any part of a name (what a visitor without JavaScript types).
 """
 
-from dataclasses import dataclass
-
 import django_filters
 from django import forms
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 from django.urls import reverse_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from config.cache import remember
-from config.lookups import AnyOf
-from config.text import sort_key
+from core.text import sort_key
 from libraries.models import FederalDistrict, Library, Region
 from people.models import Person
 
@@ -60,48 +55,8 @@ def seminar_matches(text):
     return slug_or_name(Seminar.objects.published(), text, Q(title__icontains=text))
 
 
-def library_keys(condition):
-    """Keys of the libraries matching `condition`, for filtering talks by a list of them."""
-    return list(Library.objects.filter(condition).order_by().values_list("pk", flat=True))
-
-
-def region_talks(regions):
-    """The condition for talks whose speaker represented a library of `regions` (Region records
-    or a queryset of them).
-
-    PostgreSQL keeps each talk's regions in the newest-first index (Talk.region_keys): a region's
-    newest talks are read from it alone (4 → 0.3 ms for a region at 1M talks). SQLite reads the
-    regions' library keys first; the newest-first walk then checks each talk against that list
-    in an index-only probe (talkspeaker_talk_library), where a join to the library per talk took
-    three times as long.
-    """
-    if connection.vendor == "postgresql":
-        return Q(region_keys__overlap=[region.pk for region in regions])
-    libraries = library_keys(Q(region__in=regions))
-    return Q(pk__in=TalkSpeaker.objects.filter(AnyOf(F("library"), libraries)).values("talk"))
-
-
-@dataclass
-class Found:
-    """The records a lookup box names: their keys, or past `LookupField.MAX_KEYS` the lookup."""
-
-    lookup: QuerySet
-    keys: list | None
-
-    def q(self, field):
-        """`field`, a key column, holds one of the records."""
-        if self.keys is None:
-            return Q(**{f"{field}__in": self.lookup.values("pk")})
-        return Q(AnyOf(F(field), self.keys))
-
-
 class LookupField(forms.CharField):
-    """Text that must name at least one record; cleans to the records `Found`."""
-
-    # Past this many the lookup stays a subquery: fetching and sending back thousands of keys cost
-    # more than PostgreSQL's guess (at 1M talks, the 5,913 seminars with «чтения» in the title:
-    # 8 ms as a subquery, 26 ms as keys; the 3,593 people named Ирина 12 and 20 ms).
-    MAX_KEYS = 200
+    """Text that must name at least one record; cleans to the queryset of those records."""
 
     def __init__(self, *, lookup, not_found, **kwargs):
         kwargs.setdefault("max_length", 200)
@@ -114,13 +69,9 @@ class LookupField(forms.CharField):
         if not value:
             return None
         matches = self.lookup(value)
-        # Their keys, not the lookup as a subquery: PostgreSQL guesses how many names contain a
-        # fragment, and a list of keys it counts. Nor `exists()`: betting on an early match, it
-        # read all 200,000 people for a surname no one has (67 ms at 1M talks).
-        keys = list(matches.order_by().values_list("pk", flat=True)[: self.MAX_KEYS + 1])
-        if not keys:
+        if not matches.exists():
             raise forms.ValidationError(self.not_found, params={"value": value})
-        return Found(matches, keys if len(keys) <= self.MAX_KEYS else None)
+        return matches.values("pk")
 
 
 # The API schema (drf-spectacular) cannot guess these types and warns in `check --deploy`.
@@ -129,46 +80,13 @@ class LookupFilter(django_filters.Filter):
     field_class = LookupField
 
 
-class SlugsField(django_filters.fields.ModelMultipleChoiceField):
-    """The chosen records, looked up in the whole (small) table by slug, remembered until the
-    archive changes: the stock check built a queryset per value and ran a query on every
-    filtered page, a tenth of a region's talk list. Remembered as plain values, and only the
-    chosen records built: unpickling 89 regions as model instances took as long again."""
-
-    def _check_values(self, value):
-        try:
-            chosen = frozenset(value)
-        except TypeError:
-            raise forms.ValidationError(
-                self.error_messages["invalid_list"], code="invalid_list"
-            ) from None
-        for slug in chosen:
-            self.validate_no_null_characters(slug)
-        model, key = self.queryset.model, self.to_field_name
-        names = [field.attname for field in model._meta.concrete_fields]
-        rows = remember(
-            ("record values by", model._meta.label, key),
-            lambda: {row[0]: row[1:] for row in self.queryset.values_list(key, *names)},
-        )
-        for slug in chosen:
-            if slug not in rows:
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": slug},
-                )
-        return [
-            model.from_db(self.queryset.db, names, row)
-            for slug, row in rows.items()
-            if slug in chosen
-        ]
-
-
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Several records by their slugs: `?region=kamchatskii-krai&region=orlovskaia-oblast`."""
 
-    field_class = SlugsField
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(*args, **kwargs)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -192,8 +110,6 @@ def suggest_input(url_name, placeholder):
 
 
 class TalkFilter(django_filters.FilterSet):
-    # Regions whose words the text box looks up at once (text_regions).
-    REGION_SEARCH_MAX = 3
     SORTS = {
         # The talk's copies of its seminar's date (Talk.seminar_date): one index walks them.
         "newest": ("-seminar_date", "-seminar_id", "order"),
@@ -209,12 +125,7 @@ class TalkFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "слово из темы или аннотации"}
         ),
     )
-    region = SlugsFilter(
-        label="Регион",
-        queryset=Region.objects.all(),
-        to_field_name="slug",
-        method="filter_region",
-    )
+    region = SlugsFilter(label="Регион", queryset=Region.objects.all(), method="filter_region")
     district = django_filters.MultipleChoiceFilter(
         label="Федеральный округ", choices=FederalDistrict.choices, method="filter_district"
     )
@@ -243,7 +154,7 @@ class TalkFilter(django_filters.FilterSet):
     year_from = YearFilter(label="с", field_name="seminar_date", lookup_expr="year__gte")
     year_to = YearFilter(label="по", field_name="seminar_date", lookup_expr="year__lte")
     # A talk has one seminar: no duplicates to remove. django-filter's default DISTINCT made
-    # PostgreSQL sort every matching talk before the first page (0.9 s for webinars at 1M).
+    # PostgreSQL sort every matching talk before the first page.
     kind = django_filters.MultipleChoiceFilter(
         label="Вид мероприятия",
         field_name="seminar__kind",
@@ -253,9 +164,7 @@ class TalkFilter(django_filters.FilterSet):
     format = django_filters.MultipleChoiceFilter(
         label="Формат", field_name="seminar__format", choices=Seminar.Format.choices, distinct=False
     )
-    topic = SlugsFilter(
-        label="Тема", queryset=Topic.objects.all(), to_field_name="slug", method="filter_topic"
-    )
+    topic = SlugsFilter(label="Тема", queryset=Topic.objects.all(), method="filter_topic")
     sort = django_filters.ChoiceFilter(
         label="Порядок",
         choices=[
@@ -270,17 +179,6 @@ class TalkFilter(django_filters.FilterSet):
     class Meta:
         model = Talk
         fields = []
-
-    def get_form_class(self):
-        """The form class, built once: django-filter builds one with fresh fields per request.
-
-        No field depends on the request (model choices are re-read by each form), so the class
-        can be shared; it was a tenth of the talk list's time.
-        """
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     # Filters a visitor can loosen, in the order the form shows them.
     LOOSEN = (
@@ -297,57 +195,23 @@ class TalkFilter(django_filters.FilterSet):
         "topic",
     )
 
-    def filter_queryset(self, queryset):
-        """Every filter in turn; on PostgreSQL the text within a few regions in one lookup."""
-        regions = self.text_regions()
-        for name, value in self.form.cleaned_data.items():
-            if regions and name == "q":
-                queryset = self.filter_text(queryset, name, value, regions)
-            elif not (regions and name == "region"):
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-    def text_regions(self):
-        """Keys of the chosen regions when the text can be looked up within them at once.
-
-        `Talk.region_search` finds «чтения» among one region's 13,926 talks at 1M in one GIN
-        lookup, where they were fetched one by one to test the word. PostgreSQL estimates each
-        region's prefix query at 2 % of the talks: beyond `REGION_SEARCH_MAX` regions it would
-        read the whole table, and the talks are found through their libraries as before.
-        """
-        data = self.form.cleaned_data
-        if connection.vendor != "postgresql" or not data.get("q") or not data.get("region"):
-            return None
-        regions = [region.pk for region in data["region"]]
-        return regions if len(regions) <= self.REGION_SEARCH_MAX else None
-
-    def filter_text(self, queryset, name, value, regions=None):
+    def filter_text(self, queryset, name, value):
         """The text box: Russian full-text search (seminars/search.py), best match first."""
-        if not hasattr(self, "_any_term"):
+        if not hasattr(self, "any_term"):
             # Decided once, so that the list and every facet count use the same words.
-            self._any_term = search.any_term_needed(value, self.queryset)
-        return search.filter_talks(queryset, value, any_term=self._any_term, regions=regions)
+            self.any_term = search.any_term_needed(value, self.queryset)
+        return search.filter_talks(queryset, value, any_term=self.any_term)
 
     def with_roles(self, queryset, condition):
         return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))
 
-    def in_regions(self, queryset, name, regions):
-        """Talks of `regions` (records or a queryset); the condition is built once per filter,
-        as the facets apply every filter again."""
-        conditions = self.__dict__.setdefault("_region_talks", {})
-        if name not in conditions:
-            conditions[name] = region_talks(regions)
-        return queryset.filter(conditions[name])
-
     def filter_region(self, queryset, name, value):
-        if not value:
-            return queryset
-        return self.in_regions(queryset, name, value)
+        return queryset.in_regions(value) if value else queryset
 
     def filter_district(self, queryset, name, value):
         if not value:
             return queryset
-        return self.in_regions(queryset, name, Region.objects.filter(federal_district__in=value))
+        return queryset.in_regions(Region.objects.filter(federal_district__in=value))
 
     def filter_library(self, queryset, name, value):
         """The library, its branches (two levels down) and its departments."""
@@ -355,21 +219,21 @@ class TalkFilter(django_filters.FilterSet):
             return queryset
         return self.with_roles(
             queryset,
-            value.q("library_id")
-            | value.q("library__parent_id")
-            | value.q("library__parent__parent_id")
-            | value.q("department__library_id"),
+            Q(library__in=value)
+            | Q(library__parent__in=value)
+            | Q(library__parent__parent__in=value)
+            | Q(department__library__in=value),
         )
 
     def filter_speaker(self, queryset, name, value):
         if value is None:
             return queryset
-        return self.with_roles(queryset, value.q("person_id"))
+        return self.with_roles(queryset, Q(person__in=value))
 
     def filter_seminar(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(value.q("seminar_id"))
+        return queryset.filter(seminar__in=value)
 
     def filter_topic(self, queryset, name, value):
         if not value:
@@ -381,6 +245,12 @@ class TalkFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*self.SORTS.get(value or "newest", self.SORTS["newest"]))
 
+    def ordering(self):
+        """The list's order when it is by columns (not by relevance)."""
+        if self.ranked_by_default():
+            return ()
+        return self.SORTS.get(self.form.cleaned_data.get("sort") or "newest", self.SORTS["newest"])
+
     @property
     def sorted_qs(self):
         """The result in the chosen order; when none is chosen, best text match first, else newest."""
@@ -391,7 +261,8 @@ class TalkFilter(django_filters.FilterSet):
 
     def ranked_by_default(self):
         """Whether the result is in order of relevance because there is text and no chosen order."""
-        return "search_rank" in self.qs.query.annotations and not self.form.cleaned_data.get("sort")
+        data = self.form.cleaned_data
+        return bool(search.parse(data.get("q"))) and not data.get("sort")
 
     def active(self):
         """Names of the filters the visitor set, in the form's order (read from the raw query)."""

@@ -1,18 +1,16 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from config.text import sort_key, unique_slug
-from config.uploads import SafeDocumentField
+from core.text import sort_key, unique_slug
+from core.uploads import SafeDocumentField
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
-
-from .fields import RegionKeysField
 
 
 class Topic(models.Model):
@@ -40,6 +38,18 @@ class Topic(models.Model):
 class SeminarQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def for_cards(self):
+        """As `includes/seminar_cards.html` shows them: with their organiser's full name."""
+        return self.select_related("organizer__parent__parent")
+
+    def in_region(self, region):
+        """Seminars organised in `region` or with `region` taking part: subqueries, not joins,
+        so no seminar comes twice."""
+        return self.filter(
+            Q(organizer__in=Library.objects.filter(region=region).values("pk"))
+            | Q(pk__in=Seminar.regions.through.objects.filter(region=region).values("seminar"))
+        )
 
     def not_over(self, today):
         """Published seminars not over by `today`: the index `seminar_published_last_day`."""
@@ -130,16 +140,11 @@ class Seminar(models.Model):
     updated_at = models.DateTimeField("изменён", auto_now=True)
     # Kept current by PostgreSQL triggers (migration seminars.0004_search_triggers); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    # The organiser's region and the participating regions, by PostgreSQL triggers (migration
-    # seminars.0018_seminar_region_keys); unused on SQLite.
-    region_keys = RegionKeysField(null=True, editable=False)
 
     objects = SeminarQuerySet.as_manager()
 
     # The columns filled by database triggers are not part of a version.
-    history = HistoricalRecords(
-        excluded_fields=["search_vector", "region_keys"], m2m_fields=[regions, localities]
-    )
+    history = HistoricalRecords(excluded_fields=["search_vector"], m2m_fields=[regions, localities])
 
     class Meta:
         verbose_name = "семинар"
@@ -158,16 +163,14 @@ class Seminar(models.Model):
         ]
         indexes = [
             # Lists are newest first: with the key in the index too, a talk list walks seminars
-            # and their talks in order and sorts only within a seminar (page 1000: 14 → 8 ms).
-            # A region's newest seminars are found from the index alone.
+            # and their talks in order and sorts only within a seminar.
             models.Index(
                 F("start_date").desc(),
                 F("id").desc(),
                 condition=Q(is_published=True),
-                include=["region_keys"],
                 name="seminar_published_newest",
             ),
-            # The feeds: the latest published first (an unindexed sort took 160 ms at 50,000).
+            # The feeds: the latest published first, without sorting every seminar.
             models.Index(
                 Coalesce("published_at", "created_at").desc(),
                 F("id").desc(),
@@ -241,6 +244,28 @@ class TalkQuerySet(models.QuerySet):
     def published(self):
         return self.filter(seminar_published=True)
 
+    def newest_first(self):
+        """By the talk's copy of its seminar's date: one index (talk_published_newest) walks it."""
+        return self.order_by("-seminar_date", "-seminar_id", "order")
+
+    def with_speakers(self):
+        """Each talk's speakers with everything a programme line shows, in one query (a
+        library's name carries its parents': a branch of a branch is two levels up)."""
+        roles = TalkSpeaker.objects.select_related(
+            "person", "library__parent__parent", "library__region"
+        )
+        return self.prefetch_related(Prefetch("speakers", queryset=roles))
+
+    def for_cards(self):
+        """As `includes/talk_cards.html` shows them: with their seminar and speakers."""
+        return self.select_related("seminar").with_speakers()
+
+    def in_regions(self, regions):
+        """Talks whose speaker represented a library of `regions` (records or a queryset)."""
+        return self.filter(
+            pk__in=TalkSpeaker.objects.filter(library__region__in=regions).values("talk")
+        )
+
 
 class Talk(models.Model):
     seminar = models.ForeignKey(
@@ -271,29 +296,16 @@ class Talk(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     # The seminar's date and publication, copied by database triggers whenever the talk or its
     # seminar is written (migration seminars.0013_talk_seminar_copies), so that lists in date
-    # order walk one index of the talks: page 1000 skipped 20,000 talks seminar by seminar, with
-    # a sort inside each. Only queries read them; an instance in memory may hold stale values.
+    # order walk one index of the talks instead of their seminars one by one with a sort inside
+    # each. Only queries read them; an instance in memory may hold stale values.
     seminar_date = models.DateField(null=True, editable=False)
     seminar_published = models.BooleanField(default=False, editable=False)
-    # The regions of the talk's speakers' libraries, and the vector's words once per region
-    # («r40.чтен»), kept by the search-vector trigger (migration seminars.0015_talk_region_search)
-    # on PostgreSQL. A region's newest talks are read from talk_published_newest alone, a word
-    # within a region is one small GIN lookup: the region's talks had been found one by one
-    # through their speakers' libraries.
-    region_keys = RegionKeysField(null=True, editable=False)
-    region_search = SearchVectorField(null=True, editable=False)
 
     objects = TalkQuerySet.as_manager()
 
     # Columns filled by database triggers are not part of a version.
     history = HistoricalRecords(
-        excluded_fields=[
-            "search_vector",
-            "seminar_date",
-            "seminar_published",
-            "region_keys",
-            "region_search",
-        ],
+        excluded_fields=["search_vector", "seminar_date", "seminar_published"],
         m2m_fields=[topics],
     )
 
@@ -306,12 +318,12 @@ class Talk(models.Model):
             models.CheckConstraint(condition=Q(order__gte=1), name="talk_order_positive"),
         ]
         indexes = [
-            # The talk list sorted by title («?sort=title») walks it: 1.1 s of sorting at 1M.
+            # The talk list sorted by title («?sort=title») walks it instead of sorting every talk.
             models.Index(fields=["title", "seminar", "order"], name="talk_title_order"),
             # Newest first (TalkFilter.SORTS): deep pages read only this index.
             models.Index(
                 fields=["-seminar_date", "-seminar", "order"],
-                include=["id", "region_keys"],
+                include=["id"],
                 condition=Q(seminar_published=True),
                 name="talk_published_newest",
             ),
@@ -379,8 +391,7 @@ class TalkSpeaker(models.Model):
         ]
         indexes = [
             # The region and library filters ask "talks whose speaker worked in these libraries":
-            # with the talk in the index PostgreSQL answers from the index alone (120 → 5 ms at
-            # 1M talks for one region).
+            # with the talk in the index PostgreSQL answers from the index alone.
             models.Index(fields=["library"], include=["talk"], name="talkspeaker_library_talk"),
             # The other way round for lists newest first: "did this talk's speaker work in one of
             # these libraries?" is answered from the index alone for each talk walked.
@@ -393,6 +404,15 @@ class TalkSpeaker(models.Model):
     def clean(self):
         if self.department_id and self.department.library_id != self.library_id:
             raise ValidationError({"department": "Этот отдел относится к другой библиотеке."})
+
+    @property
+    def public_label(self):
+        """As exports name the speaker: with consent the full name and the position held then,
+        without it «Фамилия И. О.» (152-ФЗ)."""
+        person = self.person
+        if not person.is_public:
+            return person.short_name
+        return f"{person.full_name}, {self.position}" if self.position else person.full_name
 
 
 class Resolution(models.Model):
@@ -447,3 +467,10 @@ class ResolutionItem(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+def published_speakers():
+    """People with at least one talk in a published seminar."""
+    return Person.objects.filter(
+        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar_published=True))
+    )

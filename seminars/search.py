@@ -25,16 +25,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 
 import snowballstemmer
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
-    SearchQueryField,
     SearchRank,
 )
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     Exists,
@@ -50,15 +48,11 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from config.cache import kept
-from config.compiled import Compiled
-from config.lookups import AnyOf
-from config.text import fold
-from libraries.models import Library, library_title
-from people.models import Person, full_name, short_name
+from core.text import fold
+from libraries.models import Library
+from people.models import Person
 
-from .models import ResolutionItem, Seminar, Talk, TalkSpeaker
-from .rows import seminar_url, slug_url
+from .models import ResolutionItem, Seminar, Talk, TalkSpeaker, published_speakers
 
 CONFIG = "russian"
 MAX_QUERY_LENGTH = 200
@@ -196,26 +190,6 @@ class TrigramSimilarity(Func):
     output_field = FloatField()
 
 
-class Match(Func):
-    """`vector @@ query` for a query expression that Django's `exact` lookup would re-wrap."""
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
-class RegionQuery(Func):
-    """The query's words within these regions, as `Talk.region_search` holds them
-    (`seminars_region_tsquery()` of migration seminars.0015_talk_region_search)."""
-
-    function = "seminars_region_tsquery"
-    template = "%(function)s(%(expressions)s::bigint[])"
-    output_field = SearchQueryField()
-
-    def __init__(self, tsquery, regions):
-        super().__init__(tsquery, Value(list(regions), output_field=ArrayField(BigIntegerField())))
-
-
 def _headline(expression, tsquery, **options):
     return SearchHeadline(
         expression, tsquery, config=CONFIG, start_sel=_START, stop_sel=_STOP, **options
@@ -289,19 +263,13 @@ FIELDS = {
 # Both ------------------------------------------------------------------------------------------
 
 
-def matching(queryset, query, any_term=False, regions=None):
-    """`queryset` narrowed to records matching `query`, annotated with `search_rank`.
-
-    `regions` (talks on PostgreSQL only): keys of regions one of whose libraries a speaker of the
-    talk represented — the region filter and the text in one lookup of `Talk.region_search`.
-    """
+def matching(queryset, query, any_term=False):
+    """`queryset` narrowed to records matching `query`, annotated with `search_rank`."""
     if _is_postgresql():
         tsquery = _tsquery(query, any_term)
-        if regions:
-            queryset = queryset.filter(Match(F("region_search"), RegionQuery(tsquery, regions)))
-        else:
-            queryset = queryset.filter(search_vector=tsquery)
-        return queryset.annotate(search_rank=SearchRank(F("search_vector"), tsquery))
+        return queryset.filter(search_vector=tsquery).annotate(
+            search_rank=SearchRank(F("search_vector"), tsquery)
+        )
     fields_of = FIELDS[queryset.model]
     conditions, rank = [], Value(0.0)
     for stem in query.stems:
@@ -313,33 +281,6 @@ def matching(queryset, query, any_term=False, regions=None):
     return queryset.filter(condition).annotate(search_rank=rank)
 
 
-def ranked(queryset, query, any_term, candidates_order, candidates):
-    """Records matching `query`, annotated with `search_rank`: the first `candidates` matches in
-    `candidates_order`, ranked.
-
-    Ranking reads every match's vector, and a common word («чтения») is in a third of a national
-    archive: 360,000 talks to rank for 21 hits, 0.6 s at 1M talks. The first matches in an order
-    an index can walk (newest talks and seminars, latest added resolution items, people and
-    libraries) are found at once, and only those are ranked; a word with fewer matches is ranked
-    in full. Either way the cost is bounded: PostgreSQL walks the index while matches are common
-    (about `candidates` / their share of the rows) and reads them all from the GIN index when they
-    are few. At 1M talks a word in 1 % of them took 34 ms to find its newest 500 and takes 8 ms
-    for 100 (docs/performance.md).
-
-    The walk assumes matches are spread along the order. A surname's people are not spread along
-    the alphabet: walked by name, «Ёлкина» read 56,000 people first (38 ms), «Яковлева» 106 ms;
-    so people and libraries are walked in the order they were added.
-    """
-    candidates = (
-        matching(queryset, query, any_term).order_by(*candidates_order).values("pk")[:candidates]
-    )
-    if _is_postgresql():
-        # The candidates are known to match: filtering them again only made planning slower.
-        rank = SearchRank(F("search_vector"), _tsquery(query, any_term))
-        return queryset.model.objects.filter(pk__in=candidates).annotate(search_rank=rank)
-    return matching(queryset.filter(pk__in=candidates), query, any_term)
-
-
 def any_term_needed(raw, queryset=None):
     """Whether `raw` has several words that no talk in `queryset` has all together."""
     query = parse(raw)
@@ -349,22 +290,19 @@ def any_term_needed(raw, queryset=None):
     return not matching(queryset, query).exists()
 
 
-def filter_talks(queryset, raw, any_term=None, regions=None):
+def filter_talks(queryset, raw, any_term=None):
     """For the talks FilterSet's text box: matching talks annotated with `search_rank`, best first,
     newest first on a tie.
 
     All words must match, or any word when `any_term` (by default: when all together find no talk
     in `queryset`). Text with no searchable word («и», «!!!») matches nothing; no text, everything.
-    `regions`: talks of these regions only, on PostgreSQL (see `matching`).
     """
     query = parse(raw)
     if not query:
         return queryset.none() if query.text else queryset
     if any_term is None:
         any_term = any_term_needed(raw, queryset)
-    return matching(queryset, query, any_term, regions).order_by(
-        "-search_rank", "-seminar_date", "-seminar_id", "order"
-    )
+    return matching(queryset, query, any_term).order_by("-search_rank", *TALK_ORDER)
 
 
 def highlight(text, query):
@@ -405,20 +343,6 @@ def _marked(headline):
     if not headline:
         return ""
     return mark_safe(escape(headline).replace(_START, "<mark>").replace(_STOP, "</mark>"))
-
-
-@dataclass(frozen=True)
-class Extent:
-    """How many hits a group shows, and how many of its first matches are ranked to pick them."""
-
-    hits: int
-    candidates: int
-
-
-# Every group on one page: its 5 best hits among its first 20 matches (see `ranked`).
-OVERVIEW = Extent(hits=5, candidates=20)
-# One group's own page (?group=…): 20 hits among 100.
-ONE_GROUP = Extent(hits=20, candidates=100)
 
 
 @dataclass
@@ -462,64 +386,6 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class Ranking:
-    """Which records a search shows, best first: its groups' keys (one more than an extent's hits
-    tells that there are more), whether any word was enough, and the typo fallback's findings."""
-
-    keys: dict[str, list[int]]
-    any_term: bool = False
-    # The people's keys are surnames similar to the words, not matches.
-    fuzzy: bool = False
-    suggestion: str = ""
-
-
-# The tie-breaks after rank; for talks and seminars also which matches `ranked()` keeps.
-# Newest first as the talk_published_newest index walks: by date, then the newest seminar.
-# People and libraries: which matches are ranked (LATEST_ADDED), then shown by name.
-TALK_ORDER = ("-seminar_date", "-seminar_id", "order")
-SEMINAR_ORDER = ("-start_date", "-id")
-ITEM_ORDER = ("-resolution__seminar__start_date", "resolution_id", "order")
-NAME_ORDER = ("sort_key", "id")
-LATEST_ADDED = ("-id",)
-
-
-# Hits read neither the records' search vectors nor a seminar's long texts they do not show.
-SEMINAR_TEXTS = ("search_vector", "goal", "description")
-LIBRARY_VECTORS = ("search_vector", "parent__search_vector", "parent__parent__search_vector")
-
-
-def _of(relation, fields):
-    return [f"{relation}__{name}" for name in fields]
-
-
-# The talk hits' speakers as values, one prepared statement: as records, with their libraries'
-# parents, they were 37 of a search's 49 records and took longer to build than to find.
-TALK_SPEAKERS = Compiled(
-    lambda keys: (
-        TalkSpeaker.objects.filter(AnyOf(F("talk_id"), keys))
-        .order_by("talk_id", "order", "id")
-        .values_list(
-            "talk_id",
-            "person__last_name",
-            "person__first_name",
-            "person__patronymic",
-            "person__slug",
-            "person__consent",
-            "library__slug",
-            "library__is_published",
-            # A library's name carries its parents' (a branch of a branch: two levels up).
-            *[
-                f"library{'__parent' * level}__{name}"
-                for level in range(3)
-                for name in ("legal_form", "name")
-            ],
-        )
-    ),
-    list,
-)
-
-
-@dataclass(slots=True, frozen=True)
 class Named:
     """A speaker or a library in a talk hit: the name as shown, and its page if it has one."""
 
@@ -527,275 +393,233 @@ class Named:
     url: str = ""
 
 
-def _speakers(talk_keys, query):
-    """{talk key: [(speaker, library or None), …]} in programme order, as `Named`."""
-    library_url = slug_url("libraries:library_detail")
-    speakers = {}
-    for row in TALK_SPEAKERS(talk_keys):
-        # The columns of TALK_SPEAKERS: the talk, the person's five, the library's two, the names.
-        talk, person, (slug, published), names = row[0], row[1:6], row[6:8], row[8:]
-        library = None
-        if slug is not None:
-            levels = zip(names[::2], names[1::2], strict=True)
-            title = " ".join(library_title(*level) for level in levels if level[1] is not None)
-            library = Named(highlight(title, query), library_url(slug) if published else "")
-        speakers.setdefault(talk, []).append((Named(*_shown_name(*person, query)), library))
-    return speakers
+# Every group on one page shows its 5 best hits; one group's own page (?group=…) its 20 best.
+OVERVIEW_HITS, GROUP_HITS = 5, 20
+# The most matches ranked one by one (`_best`); the talk list shows more newest first.
+RANK_LIMIT = 10_000
+# The tie-breaks after rank: newest first as the talk_published_newest index walks, by name.
+TALK_ORDER = ("-seminar_date", "-seminar_id", "order")
+SEMINAR_ORDER = ("-start_date", "-id")
+ITEM_ORDER = ("-resolution__seminar__start_date", "resolution_id", "order")
+NAME_ORDER = ("sort_key", "id")
 
 
-def _seminar_url(seminar):
-    # The records' get_absolute_url() without a reverse() for each of a hundred hits.
-    return seminar_url(seminar.start_date, seminar.slug)
+def _shown_name(person, query):
+    """A person's name as a hit shows it (highlighted), and their page."""
+    if person.is_public:
+        return Named(highlight(person.full_name, query), person.get_absolute_url())
+    # Without consent (152-ФЗ): surname and initials, no page to link to.
+    return Named(highlight(person.short_name, query))
 
 
-def _talk_rows(keys, tsquery):
-    talks = (
-        Talk.objects.filter(AnyOf(F("pk"), keys))
-        .select_related("seminar")
-        .defer("search_vector", "region_search", *_of("seminar", SEMINAR_TEXTS))
-    )
-    if tsquery is None:
-        return talks
-    # The headline is the abstract the hit shows.
-    return talks.defer("abstract").annotate(
-        title_headline=_headline("title", tsquery, highlight_all=True),
-        abstract_headline=_headline("abstract", tsquery, max_fragments=2, max_words=30),
-    )
+def _library_named(library, query):
+    url = library.get_absolute_url() if library.is_published else ""
+    return Named(highlight(str(library), query), url)
+
+
+def _headlines(records, section, query, any_term):
+    """PostgreSQL's headlines of the hits' texts (computed for the returned rows only)."""
+    if not _is_postgresql() or not section.marked:
+        return records
+    tsquery = _tsquery(query, any_term)
+    texts = {
+        "talks": ("title", "abstract"),
+        "seminars": (
+            "title",
+            Func(Value(" "), "goal", "description", function="concat_ws", output_field=TextField()),
+        ),
+        "resolution_items": (None, "text"),
+    }[section.key]
+    title, text = texts
+    options = {"max_fragments": 2, "max_words": 35 if title is None else 30}
+    if title is not None:
+        records = records.annotate(title_headline=_headline(title, tsquery, highlight_all=True))
+    return records.annotate(text_headline=_headline(text, tsquery, **options))
+
+
+def _snippet(headline):
+    """A headline with a match marked in it, else nothing: a text without the words."""
+    return _marked(headline) if _START in headline else ""
 
 
 def _talk_hits(talks, query):
-    speakers = _speakers([talk.pk for talk in talks], query)
     hits = []
     for talk in talks:
         if _is_postgresql():
-            title = _marked(talk.title_headline)
-            snippet = _marked(talk.abstract_headline) if _START in talk.abstract_headline else ""
+            title, snippet = _marked(talk.title_headline), _snippet(talk.text_headline)
         else:
             title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
-        hits.append(
-            Hit(
-                talk,
-                title,
-                snippet,
-                f"{_seminar_url(talk.seminar)}#talk-{talk.order}",
-                {"seminar": talk.seminar, "speakers": speakers.get(talk.pk, [])},
-            )
-        )
+        speakers = [
+            (_shown_name(role.person, query), role.library and _library_named(role.library, query))
+            for role in talk.speakers.all()
+        ]
+        extra = {"seminar": talk.seminar, "speakers": speakers}
+        hits.append(Hit(talk, title, snippet, talk.get_absolute_url(), extra))
     return hits
-
-
-def _seminar_rows(keys, tsquery):
-    seminars = (
-        Seminar.objects.filter(AnyOf(F("pk"), keys))
-        .select_related("organizer", "organizer__parent")
-        .defer("search_vector", *_of("organizer", LIBRARY_VECTORS[:2]))
-    )
-    if tsquery is None:
-        return seminars
-    texts = Func(Value(" "), "goal", "description", function="concat_ws", output_field=TextField())
-    return seminars.defer("goal", "description").annotate(
-        title_headline=_headline("title", tsquery, highlight_all=True),
-        text_headline=_headline(texts, tsquery, max_fragments=2, max_words=30),
-    )
 
 
 def _seminar_hits(seminars, query):
     hits = []
     for seminar in seminars:
         if _is_postgresql():
-            title = _marked(seminar.title_headline)
-            snippet = _marked(seminar.text_headline) if _START in seminar.text_headline else ""
+            title, snippet = _marked(seminar.title_headline), _snippet(seminar.text_headline)
         else:
             title = highlight(seminar.title, query)
             snippet = excerpt(seminar.goal, query) or excerpt(seminar.description, query)
-        hits.append(
-            Hit(seminar, title, snippet, _seminar_url(seminar), {"organizer": seminar.organizer})
-        )
+        extra = {"organizer": seminar.organizer}
+        hits.append(Hit(seminar, title, snippet, seminar.get_absolute_url(), extra))
     return hits
-
-
-def _published_speakers():
-    return Person.objects.filter(
-        Exists(TalkSpeaker.objects.filter(person=OuterRef("pk"), talk__seminar_published=True))
-    )
-
-
-def _shown_name(last, first, patronymic, slug, consent, query):
-    """A person's name as a hit shows it, and their page."""
-    if consent == Person.Consent.GIVEN:
-        name = highlight(full_name(last, first, patronymic), query)
-        return name, slug_url("people:person_detail")(slug)
-    # Without consent (152-ФЗ): surname and initials, no page to link to.
-    return highlight(short_name(last, first, patronymic), query), ""
-
-
-def _person_rows(keys, tsquery):
-    return Person.objects.filter(AnyOf(F("pk"), keys)).defer("search_vector")
 
 
 def _person_hits(people, query):
     hits = []
     for person in people:
-        title, url = _shown_name(
-            person.last_name,
-            person.first_name,
-            person.patronymic,
-            person.slug,
-            person.consent,
-            query,
-        )
-        hits.append(Hit(person, title, url=url))
+        named = _shown_name(person, query)
+        hits.append(Hit(person, named.title, url=named.url))
     return hits
 
 
-def _library_rows(keys, tsquery):
-    return (
-        Library.objects.filter(AnyOf(F("pk"), keys))
-        .select_related("parent__parent")
-        .defer(*LIBRARY_VECTORS)
-    )
-
-
 def _library_hits(libraries, query):
-    url = slug_url("libraries:library_detail")
-    return [
-        Hit(
-            library,
-            highlight(str(library), query),
-            url=url(library.slug) if library.is_published else "",
-        )
-        for library in libraries
-    ]
-
-
-def _item_rows(keys, tsquery):
-    items = (
-        ResolutionItem.objects.filter(AnyOf(F("pk"), keys))
-        .select_related("resolution__seminar")
-        .defer("search_vector", *_of("resolution__seminar", SEMINAR_TEXTS))
-    )
-    if tsquery is None:
-        return items
-    return items.annotate(text_headline=_headline("text", tsquery, max_fragments=2, max_words=35))
+    hits = []
+    for library in libraries:
+        named = _library_named(library, query)
+        hits.append(Hit(library, named.title, url=named.url))
+    return hits
 
 
 def _item_hits(items, query):
     hits = []
     for item in items:
         seminar = item.resolution.seminar
-        snippet = _marked(item.text_headline) if _is_postgresql() else excerpt(item.text, query, 35)
-        url = f"{_seminar_url(seminar)}#resolution"
+        if _is_postgresql():
+            snippet = _snippet(item.text_headline)
+        else:
+            snippet = excerpt(item.text, query, 35)
+        url = f"{seminar.get_absolute_url()}#resolution"
         hits.append(Hit(item, item.get_section_display(), snippet, url, {"seminar": seminar}))
     return hits
 
 
 @dataclass(frozen=True)
 class Section:
-    """A group of the search: what it finds, in which orders, and how its hits are read and shown.
-
-    `rows(keys, tsquery)` reads the hits' records by key; `tsquery` (None on SQLite, and for
-    sections with `marked` False) gives PostgreSQL's headlines.
-    """
+    """A group of the search: what it finds, its tie-breaks after rank, how its hits are shown,
+    and, for a common word, the order an index walks and the title index that is read first."""
 
     key: str
     title: str
     records: object  # () → the queryset that may be found
-    candidates_order: tuple
     order: tuple
-    rows: object
     hits: object  # (records in order, query) → [Hit]
+    common_order: tuple
     marked: bool = False
+    title_field: str | None = None
 
 
 SECTIONS = [
     Section(
-        "talks", "Доклады", Talk.objects.published, TALK_ORDER, TALK_ORDER,
-        _talk_rows, _talk_hits, marked=True,
+        "talks", "Доклады",
+        lambda: Talk.objects.published().select_related("seminar").with_speakers(),
+        TALK_ORDER, _talk_hits, TALK_ORDER, marked=True, title_field="title",
     ),
     Section(
-        "seminars", "Семинары", Seminar.objects.published, SEMINAR_ORDER, SEMINAR_ORDER,
-        _seminar_rows, _seminar_hits, marked=True,
+        "seminars", "Семинары", lambda: Seminar.objects.published().for_cards(),
+        SEMINAR_ORDER, _seminar_hits, SEMINAR_ORDER, marked=True, title_field="title",
     ),
     Section(
-        "people", "Докладчики", _published_speakers, LATEST_ADDED, NAME_ORDER,
-        _person_rows, _person_hits,
+        "people", "Докладчики", published_speakers, NAME_ORDER, _person_hits, NAME_ORDER
     ),
     Section(
-        "libraries", "Библиотеки", Library.objects.published, LATEST_ADDED, NAME_ORDER,
-        _library_rows, _library_hits,
+        "libraries", "Библиотеки",
+        lambda: Library.objects.published().select_related("parent__parent"),
+        NAME_ORDER, _library_hits, NAME_ORDER,
     ),
     Section(
         "resolution_items", "Пункты резолюций",
-        lambda: ResolutionItem.objects.filter(resolution__seminar__is_published=True),
-        # Ordering the candidates by the seminar's date would join every matching item.
-        LATEST_ADDED, ITEM_ORDER, _item_rows, _item_hits, marked=True,
+        lambda: ResolutionItem.objects.filter(
+            resolution__seminar__is_published=True
+        ).select_related("resolution__seminar"),
+        # Newest added first: ordering by the seminar's date would join every match.
+        ITEM_ORDER, _item_hits, ("-id",), marked=True,
     ),
 ]  # fmt: skip
 GROUP_TITLES = {section.key: section.title for section in SECTIONS}
 
 
-def _best(section, query, any_term, extent):
-    """The keys of `section`'s best matches, one more than `extent.hits`."""
-    records = ranked(
-        section.records(), query, any_term, section.candidates_order, extent.candidates
-    )
-    return records.order_by("-search_rank", *section.order).values_list("pk", flat=True)[
-        : extent.hits + 1
+def _best(section, query, any_term, hits):
+    """The best `hits` + 1 matches of `section` (one more tells that there are more).
+
+    Every match is ranked by `ts_rank` while they are few enough to rank at once
+    (`RANK_LIMIT`). A word found in more records than that (PostgreSQL's statistics say so) is
+    ranked by where it stands: first the records with it in their title, then the others, each
+    newest first, which indexes walk without reading every match.
+    """
+    records = matching(section.records(), query, any_term)
+    model = records.model
+    if not _is_postgresql() or not common(model._meta.db_table, "search_vector", query, any_term):
+        ranked = records.order_by("-search_rank", *section.order)
+        return list(_headlines(ranked, section, query, any_term)[: hits + 1])
+    found = []
+    if section.title_field:
+        in_title = TitleMatch(F(section.title_field), _tsquery(query, any_term))
+        titled = records.filter(in_title)
+        if common(f"{model._meta.db_table}_title_search", "to_tsvector", query, any_term):
+            titled = titled.order_by(*section.common_order)
+        else:
+            titled = titled.order_by("-search_rank", *section.order)
+        found = list(_headlines(titled, section, query, any_term)[: hits + 1])
+        records = records.exclude(in_title)
+    rest = records.order_by(*section.common_order)
+    found += _headlines(rest, section, query, any_term)[: hits + 1 - len(found)]
+    return found
+
+
+class TitleMatch(Func):
+    """`to_tsvector('russian', title) @@ query`: the expression of the title indexes
+    (migration seminars.0020_title_search)."""
+
+    template = "(to_tsvector('russian'::regconfig, %(expressions)s))"
+    arg_joiner = ") @@ ("
+    output_field = BooleanField()
+
+
+def common(relation, column, query, any_term):
+    """Whether more than `RANK_LIMIT` rows of `relation` would match, as PostgreSQL's statistics
+    of `column` (a tsvector, or a text search index's expression) estimate it."""
+    shares, rows = _lexeme_shares(relation, column)
+    found = [
+        min(1.0, sum(share for lexeme, share in shares.items() if lexeme.startswith(stem)))
+        for stem in query.stems
     ]
-
-
-# Compiled queries, on PostgreSQL: (section, number of words, any word[, extent]) → Compiled.
-_BEST, _ROWS = {}, {}
-
-
-def _query_of(terms):
-    """The query of a compiled statement's words."""
-    return Query(" ".join(terms), list(terms))
-
-
-def _best_keys(section, query, any_term, extent):
-    """`_best`, on PostgreSQL compiled to SQL once per section, number of words and extent (a
-    section's queryset took as long to compile as to run). The words reach the SQL only as
-    parameters, and the plan is made for each search, as it depends on how common they are."""
-    if not _is_postgresql():
-        return list(_best(section, query, any_term, extent))
-    key = (section.key, len(query.terms), any_term, extent)
-    if key not in _BEST:
-        _BEST[key] = Compiled(
-            lambda *terms: _best(section, _query_of(terms), any_term, extent),
-            *[str] * len(query.terms),
-            prepare=False,
-        )
-    return _BEST[key](*query.terms)
-
-
-def _records(section, keys, query, any_term):
-    """The records of `keys` in their order, read by key: on PostgreSQL a prepared statement per
-    section and number of words (only headlines take them), whose generic plan suits any words."""
-    if not keys:
-        return []
-    if not _is_postgresql():
-        found = section.rows(keys, None)
+    if any_term:
+        share = 1 - reduce(operator.mul, (1 - each for each in found), 1.0)
     else:
-        words = len(query.terms) if section.marked else 0
-        key = (section.key, words, any_term)
-        if key not in _ROWS:
-            _ROWS[key] = Compiled(
-                lambda keys, *terms: section.rows(
-                    keys, _tsquery(_query_of(terms), any_term) if terms else None
-                ),
-                list,
-                *[str] * words,
+        share = reduce(operator.mul, found, 1.0)
+    return share * rows > RANK_LIMIT
+
+
+def _lexeme_shares(relation, column):
+    """{lexeme: share of rows} of the words common in `column` and the number of rows, from
+    `pg_stats` and `pg_class` as ANALYZE (autovacuum) keeps them; read at most once a minute."""
+
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
+                " FROM pg_class c LEFT JOIN pg_stats s"
+                " ON s.tablename = c.relname AND s.attname = %s WHERE c.relname = %s",
+                [column, relation],
             )
-        found = _ROWS[key](keys, *query.terms[:words])
-    by_key = {record.pk: record for record in found}
-    # A record deleted since the ranking (in the moment before the generation changes) is left out.
-    return [by_key[key] for key in keys if key in by_key]
+            row = cursor.fetchone()
+        if row is None or row[0] is None:
+            return {}, 0
+        return dict(zip(row[0], row[1], strict=False)), max(row[2], 0)
+
+    return cache.get_or_set(f"lexeme-shares:{relation}:{column}", read, 60)
 
 
 def _similar_surnames(term, limit=5):
     """Surnames of published speakers close to `term`, most similar first (typo fallback)."""
-    people = _published_speakers()
+    people = published_speakers()
     if _is_postgresql():
         similarity = TrigramSimilarity(FoldedLastName("last_name"), Value(term))
         return list(
@@ -811,56 +635,46 @@ def _similar_surnames(term, limit=5):
     return [person for surname in close for person in by_surname[surname]][:limit]
 
 
-def _ranking(query, sections, extent):
-    """Which records `query` shows in `sections`: all words, else any word, else similar
-    surnames."""
-    for any_term in (False, True):
-        keys = {section.key: _best_keys(section, query, any_term, extent) for section in sections}
-        if any(keys.values()) or len(query.terms) < 2:
-            break
-    if any(keys.values()):
-        return Ranking(keys, any_term)
-    # Nothing found: people whose surname is close to a word, and the corrected query.
-    people, corrected = [], []
-    for term in query.terms:
-        similar = _similar_surnames(term)
-        people += [person.pk for person in similar if person.pk not in people]
-        corrected.append(similar[0].last_name if similar else term)
-    if not people:
-        return Ranking(keys, any_term)
-    suggestion = " ".join(corrected) if corrected != query.terms else ""
-    if "people" in keys:
-        keys["people"] = people
-    return Ranking(keys, any_term, fuzzy="people" in keys, suggestion=suggestion)
-
-
 def search(raw, group=None):
     """Everything the search page shows for the visitor's text `raw`: the best few hits of every
     group, or more of one group (`group`, a key of GROUP_TITLES).
 
-    Five groups of twenty hits took most of a search's time to find, build and render, and made a
-    page few read to the end; each group links to more of its own.
-
-    Which records a search shows is kept per archive generation (`config.cache.kept`): ranking
-    them was most of a repeated search's cost, in statements PostgreSQL plans for the words. The
-    records themselves are read by key on every visit.
+    All words first, then any word, then surnames close to the words (typos).
     """
     query = parse(raw)
     if not query:
         return Results(query, [], group=group)
-    extent = ONE_GROUP if group else OVERVIEW
+    hits = GROUP_HITS if group else OVERVIEW_HITS
     sections = [section for section in SECTIONS if group in (None, section.key)]
-    ranking = kept(
-        ("search", query.terms, group, extent), lambda: _ranking(query, sections, extent)
-    )
+    for any_term in (False, True):
+        found = {section.key: _best(section, query, any_term, hits) for section in sections}
+        if any(found.values()) or len(query.terms) < 2:
+            break
+    fuzzy, suggestion = False, ""
+    if not any(found.values()):
+        similar, corrected = [], []
+        for term in query.terms:
+            close = _similar_surnames(term)
+            similar += [person for person in close if person not in similar]
+            corrected.append(close[0].last_name if close else term)
+        if similar:
+            suggestion = " ".join(corrected) if corrected != query.terms else ""
+            if "people" in found:
+                found["people"], fuzzy = similar, True
     groups = []
     for section in sections:
-        keys = ranking.keys[section.key]
-        fuzzy = ranking.fuzzy and section.key == "people"
-        records = _records(section, keys[: extent.hits], query, ranking.any_term)
-        hits = section.hits(records, None if fuzzy else query)
-        groups.append(Group(section.key, section.title, hits, len(keys) > extent.hits, fuzzy))
-    return Results(query, groups, ranking.any_term, ranking.suggestion, group)
+        records = found[section.key]
+        shown = section.hits(records[:hits], None if fuzzy and section.key == "people" else query)
+        groups.append(
+            Group(
+                section.key,
+                section.title,
+                shown,
+                len(records) > hits,
+                fuzzy and section.key == "people",
+            )
+        )
+    return Results(query, groups, any_term, suggestion, group)
 
 
 def explain_talk_search(raw, **options):
@@ -871,7 +685,7 @@ def explain_talk_search(raw, **options):
     """
     if not parse(raw):
         return ""
-    return filter_talks(Talk.objects.published(), raw)[: ONE_GROUP.hits].explain(**options)
+    return filter_talks(Talk.objects.published(), raw)[:GROUP_HITS].explain(**options)
 
 
 def uses_gin_index(raw):

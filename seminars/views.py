@@ -1,10 +1,9 @@
 import csv
 import json
-from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -13,53 +12,40 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from config.cache import RememberedCountPaginator, filters_fragment, remember, remembered_count
-from config.compiled import Compiled
-from config.scale import KeysFirstPaginator, count_of
-from libraries.models import Library, Region
-from people.models import Person
+from core.cache import figure
+from core.lists import (
+    ListPaginator,
+    count_of,
+    filter_data,
+    filter_items,
+    query_dict,
+    suggest_response,
+)
+from libraries.models import Region
 
 from . import search as engine
 from . import statistics
-from .filters import SeminarFilter, TalkFilter, seminar_matches
+from .filters import YEAR_MAX, YEAR_MIN, SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
-from .models import Resolution, ResolutionItem, Seminar, Talk, TalkSpeaker
-from .rows import TALK_COLUMNS, seminar_cards, seminar_url, speakers_of, talk_rows, topics_of
+from .models import Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 TALKS_PER_PAGE = 20
-# The most matches of a text the talk list orders by relevance; beyond it, newest first.
-RANK_LIMIT = 10_000
 SEMINARS_PER_PAGE = 20
-SUGGEST_SIZE = 10
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def speakers_prefetch(prefix=""):
-    """A talk's speakers with everything a programme line shows, in one query."""
-    return Prefetch(
-        f"{prefix}speakers",
-        # A library's name carries its parents' (a branch of a branch: two levels up).
-        queryset=TalkSpeaker.objects.select_related(
-            "person", "library__parent__parent", "library__region"
-        ).defer(
-            "person__search_vector",
-            "library__search_vector",
-            "library__parent__search_vector",
-            "library__parent__parent__search_vector",
-        ),
-    )
-
-
 def archive_statistics():
-    """The home page's figures: each counts the whole archive, so they are remembered."""
+    """The home page's figures over the whole archive."""
     speaker_roles = TalkSpeaker.objects.filter(talk__seminar_published=True)
-    # Every region with talks, counted once: the first eight and how many (3.8 → 2.7 s at 1M with
-    # the people and libraries counted in one pass too).
-    regions = list(Region.objects.with_talk_counts().order_by("-talk_count", "sort_key"))
+    regions = list(
+        Region.objects.with_talk_counts()
+        .order_by("-talk_count", "sort_key")
+        .values("name", "slug", "talk_count")
+    )
     return {
         "seminar_count": Seminar.objects.published().count(),
         "talk_count": Talk.objects.published().count(),
@@ -75,30 +61,39 @@ def archive_statistics():
 
 def home(request):
     today = timezone.localdate()
-    seminars = Seminar.objects.published()
+    seminars = Seminar.objects.published().for_cards()
     context = {
         "page_title": "Архив семинаров для библиотекарей",
         "page_description": (
             "Методическая копилка: семинары, конференции и вебинары для библиотекарей — "
             "доклады, докладчики, библиотеки и регионы, резолюции."
         ),
-        "latest": seminar_cards(seminars.filter(start_date__lte=today)[:5]),
-        "upcoming": seminar_cards(
-            seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5]
-        ),
-        **remember("home", archive_statistics),
+        "latest": seminars.filter(start_date__lte=today)[:5],
+        "upcoming": seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5],
+        **figure(archive_statistics),
     }
     return render(request, "home.html", context)
 
 
+def seminar_filter(items):
+    return SeminarFilter(query_dict(items), queryset=Seminar.objects.published())
+
+
+def count_seminars(items):
+    filterset = seminar_filter(items)
+    return filterset.qs.count() if filterset.is_valid() else 0
+
+
 def seminar_list(request):
-    filterset = SeminarFilter(filter_data(request.GET), queryset=Seminar.objects.published())
+    items = filter_items(request.GET)
+    filterset = seminar_filter(items)
     seminars = filterset.qs if filterset.is_valid() else Seminar.objects.none()
-    seminars = seminars.annotate(talk_count=count_of(Talk, "seminar")).order_by(
-        "-start_date", "-id"
-    )
-    paginator = RememberedCountPaginator(
-        seminars, SEMINARS_PER_PAGE, count_key=("seminars", filter_key(request.GET))
+    seminars = seminars.for_cards().annotate(talk_count=count_of(Talk, "seminar"))
+    paginator = ListPaginator(
+        seminars.order_by("-start_date", "-id"),
+        SEMINARS_PER_PAGE,
+        count=lambda: figure(count_seminars, items),
+        key=items,
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -106,87 +101,48 @@ def seminar_list(request):
         "page_description": "Семинары, конференции и вебинары методического отдела по годам.",
         "form": filterset.form,
         "page": page,
-        "seminars": seminar_cards(page.object_list, talk_count=True),
-        "filtered": bool(filter_data(request.GET)),
-        "filters": filters_fragment(request),
+        "seminars": page.object_list,
+        "filtered": bool(items),
     }
     return render(request, "seminars/seminar_list.html", context)
 
 
-def _seminar_by_slug(seminars):
-    return Compiled(
-        lambda slug: (
-            seminars()
-            .select_related(
-                "organizer",
-                "organizer__parent",
-                "organizer__region",
-                "organizer__locality",
-                "organizer_department",
-            )
-            # The organiser's vector is its name: deferring it cost more to compile than to read.
-            .defer("search_vector")
-            .filter(slug=slug)
+def get_seminar(request, year, slug):
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise Http404("Семинар не найден.")
+    # Staff see drafts (with a banner); everyone else sees published seminars only.
+    seminars = Seminar.objects.all() if request.user.is_staff else Seminar.objects.published()
+    return get_object_or_404(
+        seminars.select_related(
+            "organizer__parent__parent",
+            "organizer__region",
+            "organizer__locality",
+            "organizer_department",
+            "resolution",
         ),
-        str,
+        start_date__year=year,
+        slug=slug,
     )
 
 
-# Staff see drafts (with a banner); everyone else sees published seminars only.
-SEMINAR_BY_SLUG = {
-    False: _seminar_by_slug(Seminar.objects.published),
-    True: _seminar_by_slug(Seminar.objects.all),
-}
-SEMINAR_TALKS = Compiled(
-    lambda pk: Talk.objects.filter(seminar_id=pk).defer("search_vector").order_by("order"), int
-)
-SEMINAR_REGIONS = Compiled(lambda pk: Seminar(pk=pk).regions.all(), int)
-SEMINAR_LOCALITIES = Compiled(lambda pk: Seminar(pk=pk).localities.all(), int)
-SEMINAR_LINKS = Compiled(lambda pk: Seminar(pk=pk).links.all(), int)
-# (Joined in the seminar's select, it made PostgreSQL plan seven tables: 0.8 → 1.2 ms.)
-RESOLUTION_ROWS = Compiled(
-    lambda pk: (
-        Resolution.objects.filter(seminar_id=pk)
-        .order_by("items__order")
-        .values_list("preamble", "closing", "items__section", "items__text")
-    ),
-    int,
-)
-
-
-def get_seminar(request, year, slug):
-    found = SEMINAR_BY_SLUG[request.user.is_staff](slug)
-    if not found or found[0].start_date.year != year:
-        raise Http404("Семинар не найден.")
-    return found[0]
-
-
 def resolution_context(seminar):
-    """The seminar's resolution and its items' texts by section: one query, with items or not."""
-    resolution, sections = None, {}
-    for preamble, closing, section, text in RESOLUTION_ROWS(seminar.pk):
-        resolution = {"preamble": preamble, "closing": closing}
-        if section is not None:
-            sections.setdefault(section, []).append(text)
-    labels = dict(ResolutionItem.Section.choices)
+    """The seminar's resolution and its items by section, in their order."""
+    resolution = getattr(seminar, "resolution", None)
+    sections = {}
+    if resolution is not None:
+        for item in resolution.items.all():
+            sections.setdefault(item.get_section_display(), []).append(item.text)
     return {
         "resolution": resolution,
         "resolution_sections": [
-            {"title": labels.get(section, section), "items": in_section}
-            for section, in_section in sections.items()
+            {"title": title, "items": items} for title, items in sections.items()
         ],
     }
 
 
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
-    talks = SEMINAR_TALKS(seminar.pk)
-    keys = [talk.pk for talk in talks]
-    speakers, topics = speakers_of(keys), topics_of(keys)
-    for talk in talks:
-        talk.seminar = seminar
-        talk.programme_speakers = speakers.get(talk.pk, [])
-        talk.topic_list = topics.get(talk.pk, [])
+    talks = list(seminar.talks.order_by("order").with_speakers().prefetch_related("topics"))
     context = {
         "page_title": seminar.title,
         "page_description": seminar_description(seminar),
@@ -194,9 +150,9 @@ def seminar_detail(request, year, slug):
         "seminar": seminar,
         "draft": not seminar.is_published,
         "talks": talks,
-        "regions": SEMINAR_REGIONS(seminar.pk),
-        "localities": SEMINAR_LOCALITIES(seminar.pk),
-        "links": SEMINAR_LINKS(seminar.pk),
+        "regions": seminar.regions.all(),
+        "localities": seminar.localities.all(),
+        "links": seminar.links.all(),
         "jsonld": event_jsonld(request, seminar, talks),
         **resolution_context(seminar),
     }
@@ -281,51 +237,45 @@ def event_jsonld(request, seminar, talks):
             }
         ),
         "performer": [
-            {"@type": "Person", "name": speaker.public_name}
+            {"@type": "Person", "name": role.person.full_name}
             for talk in talks
-            for speaker in talk.programme_speakers
-            if speaker.public_name
+            for role in talk.speakers.all()
+            if role.person.is_public
         ],
     }
     text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
     return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
-def filter_data(query):
-    """The query without blank values: «?region=» means no region, not an unknown one."""
-    data = query.copy()
-    for key in list(data):
-        values = [value for value in data.getlist(key) if value.strip()]
-        if values:
-            data.setlist(key, values)
-        else:
-            del data[key]
-    return data
+def talk_filter(items):
+    return TalkFilter(query_dict(items), queryset=Talk.objects.published())
 
 
-def talk_filter(request):
-    return TalkFilter(filter_data(request.GET), queryset=Talk.objects.published())
+def count_talks(items):
+    filterset = talk_filter(items)
+    return filterset.qs.count() if filterset.is_valid() else 0
+
+
+def talk_facets(items):
+    filterset = talk_filter(items)
+    return filterset.facets() if filterset.is_valid() else {}
 
 
 def talk_list(request):
-    filterset = talk_filter(request)
+    items = filter_items(request.GET)
+    filterset = talk_filter([*items, *[["sort", value] for value in request.GET.getlist("sort")]])
     valid = filterset.is_valid()
     talks = filterset.sorted_qs if valid else Talk.objects.none()
-    paginator = KeysFirstPaginator(
-        talks.values_list(*TALK_COLUMNS),
-        TALKS_PER_PAGE,
-        count_key=("talks", filter_key(request.GET)),
-        keys=talks,
-    )
-    # Ranking reads every match's vector: a word in a third of a national archive took 1 s.
-    newest_instead = valid and filterset.ranked_by_default() and paginator.count > RANK_LIMIT
+    ordering = filterset.ordering() if valid else ()
+    count = figure(count_talks, items)
+    # Ranking reads every match: a word in more talks than that is listed newest first.
+    newest_instead = valid and filterset.ranked_by_default() and count > engine.RANK_LIMIT
     if newest_instead:
-        paginator.keys = talks.order_by(*TalkFilter.SORTS["newest"])
-        paginator.object_list = paginator.keys.values_list(*TALK_COLUMNS)
-    elif valid and (filterset.ranked_by_default() or filterset.active()):
-        # The page's keys first, then its 20 rows: ranking sorts every match before the rows
-        # join their seminars, and a region's keys come from the newest-first index alone.
-        paginator.shallow = 0
+        ordering = TalkFilter.SORTS["newest"]
+        talks = talks.order_by(*ordering)
+    paginator = ListPaginator(
+        talks.for_cards(), TALKS_PER_PAGE, count=lambda: count, key=items, ordering=ordering
+    )
     page = paginator.get_page(request.GET.get("page"))
     context = {
         "page_title": talk_list_title(filterset) if valid else "Доклады",
@@ -334,11 +284,10 @@ def talk_list(request):
         "filter": filterset,
         "form": filterset.form,
         "page": page,
-        "talks": talk_rows(page),
-        "facets": facet_options(request, filterset) if valid else {},
-        "loosen": loosen_hints(request, filterset) if valid and not page.paginator.count else [],
+        "talks": page.object_list,
+        "facets": facet_options(request, filterset, items) if valid else {},
+        "loosen": loosen_hints(filterset, items) if valid and not paginator.count else [],
         "filtered": valid and bool(filterset.active()),
-        "filters": filters_fragment(request),
     }
     return render(request, "seminars/talk_list.html", context)
 
@@ -348,59 +297,21 @@ EXPORT_MAX_ROWS = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def speaker_label(person, position):
-    """As on the pages: the full name and position with consent, «Фамилия И. О.» without."""
-    if not person.is_public:
-        return person.short_name
-    return f"{person.full_name}, {position}" if position else person.full_name
-
-
 def export_rows(request, talks):
-    """One row per talk, from plain values; each person and library is read once.
-
-    Built from a model instance per talk, speaker, person and library, 10,000 rows took ~8 s.
-    """
-    talks = list(
-        talks.values_list(
-            "pk",
-            "order",
-            "title",
-            "seminar_id",
-            "seminar__title",
-            "seminar__slug",
-            "seminar__start_date",
-            "seminar__end_date",
-        )
-    )
-    roles = {}
-    for talk, person, position, library in (
-        TalkSpeaker.objects.filter(talk__in=[row[0] for row in talks])
-        .order_by("talk", "order", "id")
-        .values_list("talk", "person", "position", "library")
-    ):
-        roles.setdefault(talk, []).append((person, position, library))
-    people = Person.objects.in_bulk({role[0] for talk in roles.values() for role in talk})
-    libraries = Library.objects.select_related("parent__parent", "region").in_bulk(
-        {role[2] for talk in roles.values() for role in talk} - {None}
-    )
-    library_names = {pk: str(library) for pk, library in libraries.items()}
-    seminars = {}
-    for pk, order, title, seminar, seminar_title, slug, start, end in talks:
-        if seminar not in seminars:
-            url = seminar_url(start, slug)
-            seminars[seminar] = (date_range(start, end), request.build_absolute_uri(url))
-        dates, url = seminars[seminar]
-        speakers = roles.get(pk, [])
-        places = [libraries[library] for _, _, library in speakers if library]
+    """One row per talk, as the talk list shows it."""
+    for talk in talks.iterator(chunk_size=500):
+        seminar = talk.seminar
+        roles = talk.speakers.all()
+        libraries = [role.library for role in roles if role.library]
         yield (
-            dates,
-            seminar_title,
-            order,
-            title,
-            "; ".join(speaker_label(people[person], position) for person, position, _ in speakers),
-            "; ".join(dict.fromkeys(library_names[place.pk] for place in places)),
-            "; ".join(dict.fromkeys(place.region.name for place in places if place.region)),
-            f"{url}#talk-{order}",
+            date_range(seminar.start_date, seminar.end_date),
+            seminar.title,
+            talk.order,
+            talk.title,
+            "; ".join(role.public_label for role in roles),
+            "; ".join(dict.fromkeys(str(library) for library in libraries)),
+            "; ".join(dict.fromkeys(lib.region.name for lib in libraries if lib.region)),
+            request.build_absolute_uri(talk.get_absolute_url()),
         )
 
 
@@ -414,13 +325,13 @@ def neutralise(value):
 def talk_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404("Нет такого формата.")
-    filterset = talk_filter(request)
+    filterset = TalkFilter(filter_data(request.GET), queryset=Talk.objects.published())
     if not filterset.is_valid():
         return HttpResponseBadRequest(
             "Фильтр заполнен с ошибкой: исправьте его на странице докладов.",
             content_type="text/plain; charset=utf-8",
         )
-    rows = export_rows(request, filterset.sorted_qs[:EXPORT_MAX_ROWS])
+    rows = export_rows(request, filterset.sorted_qs.for_cards()[:EXPORT_MAX_ROWS])
     filename = f"doklady-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -430,9 +341,7 @@ def talk_export(request, fmt):
         writer.writerow(EXPORT_COLUMNS)
         writer.writerows([neutralise(value) for value in row] for row in rows)
     else:
-        response = HttpResponse(
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content_type=XLSX)
         write_xlsx(response, rows)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -463,15 +372,6 @@ def xlsx_cell(sheet, value, font=None):
     return cell
 
 
-def suggest_response(request, matches, label):
-    """JSON for static/js/suggest.js: up to ten {value: slug, label: name} for ?q= (2+ letters)."""
-    text = request.GET.get("q", "").strip()[:200]
-    results = []
-    if len(text) >= 2:
-        results = [{"value": obj.slug, "label": label(obj)} for obj in matches(text)[:SUGGEST_SIZE]]
-    return JsonResponse({"results": results})
-
-
 def seminar_suggest(request):
     return suggest_response(
         request,
@@ -488,69 +388,52 @@ def talk_list_title(filterset):
     return "Доклады"
 
 
-def facet_options(request, filterset):
+def facet_options(request, filterset, items):
     """Facet options with counts; checked options stay visible even when they give nothing."""
-    facets = remember(("talk facets", filter_key(request.GET)), filterset.facets)
+    facets = figure(talk_facets, items)
     for name, options in facets.items():
         chosen = set(request.GET.getlist(name))
         present = {str(option["value"]) for option in options}
         for option in options:
             option["checked"] = str(option["value"]) in chosen
         if name == "region":
-            missing = [region for region in filterset.form.cleaned_data["region"] or []]
             options.extend(
                 {"value": region.slug, "label": region.name, "count": 0, "checked": True}
-                for region in missing
+                for region in filterset.form.cleaned_data["region"] or []
                 if region.slug not in present
             )
     return facets
 
 
-def filter_key(params):
-    """The filter part of a list's address (a QueryDict), the same whatever the order of its
-    parameters."""
-    return sorted((name, value) for name, value in params.lists() if name not in ("page", "sort"))
-
-
-def loosen_hints(request, filterset):
+def loosen_hints(filterset, items):
     """For an empty result: which single filter to remove, and how many talks that would give."""
     hints = []
     for name in filterset.active():
-        query = request.GET.copy()
-        query.pop(name, None)
-        query.pop("page", None)
-        # The loosened list's own remembered total: with the text alone removed it is every talk,
-        # which took 0.1 s to count at 1M talks on each request that found nothing.
-        count = remembered_count(("talks", filter_key(query)), filterset.without(name).count)
-        if count:
+        loosened = [item for item in items if item[0] != name]
+        if count := figure(count_talks, loosened):
             hints.append(
                 {
                     "label": filterset.filters[name].label,
                     "count": count,
-                    "url": f"?{query.urlencode()}",
+                    "url": f"?{query_dict(loosened).urlencode()}",
                 }
             )
     return hints
 
 
-def _statistics(request):
+def statistics_context(request):
     form = StatisticsForm(request.GET or None)
-    years = remember("statistics years", statistics.years)
+    years = figure(statistics.years)
     this_year = timezone.localdate().year
     default = next((year for year in years if year <= this_year), this_year)
     start, end = form.period(default)
     if not form.is_bound:
         form = StatisticsForm(initial={"year_from": start, "year_to": end})
-    # Counts over every seminar and talk of the period: once per period and archive generation.
-    return (
-        form,
-        years,
-        remember(("statistics", start, end), partial(statistics.compute, start, end)),
-    )
+    return form, years, figure(statistics.compute, start, end)
 
 
 def statistics_page(request):
-    form, years, stats = _statistics(request)
+    form, years, stats = statistics_context(request)
     context = {
         "page_title": f"Статистика за {stats.period}",
         "page_description": (
@@ -567,7 +450,7 @@ def statistics_page(request):
 
 
 def statistics_xlsx(request):
-    form, _, stats = _statistics(request)
+    form, _, stats = statistics_context(request)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("Неверный период.", content_type="text/plain; charset=utf-8")
     response = HttpResponse(statistics.to_xlsx(stats), content_type=XLSX)

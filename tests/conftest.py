@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 
-import config.cache
 from libraries.models import Department, Library, Locality
 from people.models import Person
 from seminars.models import Seminar, TalkSpeaker, Topic
@@ -19,14 +18,19 @@ def no_page_cache(settings):
     """Pages and aggregates are cached; tests see fresh ones unless they test the cache."""
     settings.PAGE_CACHE_SECONDS = 0
     settings.AGGREGATE_CACHE_SECONDS = 0
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def tasks_at_once(settings):
+    """Background tasks run as they are enqueued; tests of the worker use the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture
-def aggregate_cache(settings, monkeypatch):
-    """Aggregates remembered and results kept per archive generation, as in production."""
+def aggregate_cache(settings):
+    """Figures over the whole archive kept in the cache, as in production."""
     settings.AGGREGATE_CACHE_SECONDS = 60
-    # Recounts at once, however long the last count took on a busy machine.
-    monkeypatch.setattr(config.cache, "BACKGROUND_RECOUNT_AFTER", float("inf"))
     cache.clear()
     yield
     cache.clear()

@@ -9,7 +9,7 @@ import re
 
 from django.db.backends.sqlite3 import base
 
-from config.text import fold
+from core.text import fold
 
 
 @functools.lru_cache(maxsize=512)

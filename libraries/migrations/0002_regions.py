@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from config.text import sort_key
+from core.text import sort_key
 
 # (code, name, slug, kind, federal district)
 REGIONS = [

@@ -9,7 +9,7 @@ and, for a library inside a ЦБС, on its parent as well.
 import re
 from dataclasses import dataclass
 
-from config.text import fold, sort_key
+from core.text import fold, sort_key
 from libraries.models import Library
 from people.models import Person
 

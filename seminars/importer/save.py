@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from config.text import fold, sort_key
+from core.text import fold, sort_key
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 from seminars.models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker

@@ -15,7 +15,7 @@ empty and the region filters join the libraries as before.
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-import seminars.fields
+from django.contrib.postgres.fields import ArrayField
 
 
 # The talk's vector as migration 0004 computes it, then (forward) its regions and their words.
@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="talk",
             name="region_keys",
-            field=seminars.fields.RegionKeysField(editable=False, null=True),
+            field=ArrayField(models.BigIntegerField(), editable=False, null=True),
         ),
         migrations.AddField(
             model_name="talk",

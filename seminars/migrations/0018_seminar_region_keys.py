@@ -13,7 +13,7 @@ imports included. SQLite: the column stays empty and the region page asks both l
 from django.db import migrations, models
 from django.db.models import F, Q
 
-import seminars.fields
+from django.contrib.postgres.fields import ArrayField
 
 FORWARD = [
     """CREATE FUNCTION seminars_seminar_region_keys(seminar bigint, organizer bigint)
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="seminar",
             name="region_keys",
-            field=seminars.fields.RegionKeysField(editable=False, null=True),
+            field=ArrayField(models.BigIntegerField(), editable=False, null=True),
         ),
         migrations.RunPython(run(FORWARD), run(BACKWARD), elidable=False),
         migrations.RemoveIndex(model_name="seminar", name="seminar_published_newest"),

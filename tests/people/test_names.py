@@ -66,7 +66,7 @@ def test_case_and_yo_insensitive_lookup(query):
     Person.objects.create(last_name="Ёжикова", first_name="Анна")
     # SQLite folds ASCII only; our backend's LIKE folds Cyrillic and ё. PostgreSQL folds case
     # (ё/е folding there is the full-text search's job), so compare on the folded column.
-    from config.text import sort_key
+    from core.text import sort_key
 
     assert list(
         Person.objects.filter(sort_key__contains=sort_key(query)).values_list(

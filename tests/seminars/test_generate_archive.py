@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
-from config.text import sort_key
+from core.text import sort_key
 from libraries.models import Department, Library, Locality
 from people.models import Person
 from seminars.models import Resolution, Seminar, Talk, TalkSpeaker, Topic

@@ -10,7 +10,7 @@ from libraries.models import Library
 from people.models import Person
 from seminars import search as seminars_search
 from seminars.models import Seminar, Talk, TalkSpeaker
-from seminars.search import Extent, explain_talk_search, filter_talks, search, uses_gin_index
+from seminars.search import explain_talk_search, filter_talks, search, uses_gin_index
 from tests import factories
 
 MAYAK = "«Дети, книги и МАЯК» - детская страничка библиотеки в социальной сети ВКонтакте"
@@ -456,20 +456,19 @@ def with_hits(query, group=None):
 def test_search_page_query_count_does_not_grow_with_hits(
     client, demo_seminar, django_assert_num_queries
 ):
-    """Ranking: one query per group. Then each group with hits reads them by key, and the talks
-    their speakers: for 1 hit as for 30."""
+    """One query per group, and one for the talks' speakers: for 1 hit as for 30."""
     assert found("маяк") == {"talks": [4]}
-    with django_assert_num_queries(5 + 1 + 1):
+    with django_assert_num_queries(5 + 1):
         client.get("/search/", {"q": "маяк"})
     assert with_hits("библиотеками") == 4
-    with django_assert_num_queries(5 + 4 + 1):
+    with django_assert_num_queries(5 + 1):
         client.get("/search/", {"q": "библиотеками"})
-    # A group's own page: its ranking, its hits (and the talks' speakers).
-    with django_assert_num_queries(3):
-        client.get("/search/", {"q": "библиотеками", "group": "talks"})
+    # A group's own page: its hits (and the talks' speakers).
     with django_assert_num_queries(2):
+        client.get("/search/", {"q": "библиотеками", "group": "talks"})
+    with django_assert_num_queries(1):
         client.get("/search/", {"q": "библиотеками", "group": "libraries"})
-    # No hits: the ranking and the typo fallback's surnames; nothing to read.
+    # No hits: the typo fallback's surnames.
     assert with_hits("маяк", "seminars") == 0
     with django_assert_num_queries(2):
         client.get("/search/", {"q": "маяк", "group": "seminars"})
@@ -479,22 +478,8 @@ def hit_lists(page):
     return re.findall(r'<ol class="search-hits">.*?</ol>', page, flags=re.DOTALL)
 
 
-def test_a_repeated_search_reads_its_kept_hits_by_key(
-    client, demo_seminar, aggregate_cache, django_assert_num_queries
-):
-    """Which records a search shows is kept per archive generation: a repeated search reads them
-    by key and ranks nothing."""
-    first = client.get("/search/", {"q": "библиотеками"}).content.decode()
-    with django_assert_num_queries(4 + 1) as captured:
-        again = client.get("/search/", {"q": "Библиотеками!"}).content.decode()
-    # The same hits, however the words were typed; the ranking's ORDER BY rank ran nowhere.
-    assert hit_lists(again) == hit_lists(first)
-    assert sum(hits.count("<mark>") for hits in hit_lists(first)) > 10
-    assert not [query for query in captured if "rank" in query["sql"].lower()]
-
-
-def test_a_kept_search_follows_the_archive_at_once(
-    client, demo_seminar, aggregate_cache, django_capture_on_commit_callbacks
+def test_a_search_follows_the_archive_at_once(
+    client, demo_seminar, django_capture_on_commit_callbacks
 ):
     assert found("маяк") == {"talks": [4]}
     talk = Talk.objects.get(order=7)
@@ -543,10 +528,12 @@ def test_talk_list_answers_hostile_text_with_200(client, demo_seminar, query):
     assert client.get("/talks/", {"q": query[:200]}).status_code == 200
 
 
-def test_talk_list_several_words_cost_one_more_query(client, demo_seminar):
+def test_talk_list_several_words_cost_one_more_query(client, demo_seminar, aggregate_cache):
+    """One query tells whether all words are found together (else any word is enough)."""
     from django.test.utils import CaptureQueriesContext
 
     def count(q):
+        client.get("/talks/", {"q": q})  # the total and facets are kept from then on
         with CaptureQueriesContext(connection) as captured:
             client.get("/talks/", {"q": q})
         return len(captured.captured_queries)
@@ -577,26 +564,6 @@ def test_vectors_are_weighted_title_abstract_speaker_library(demo_seminar):
 
 
 @pytest.mark.postgresql
-def test_compiled_group_queries_take_each_searchs_words(demo_seminar, monkeypatch):
-    """Each group's SQL is compiled once per number of words; every search gets its own hits."""
-    monkeypatch.setattr("seminars.search._BEST", {})
-    monkeypatch.setattr("seminars.search._ROWS", {})
-    texts = ["маяк", "онлайн", "маяк", "сетевые акции"]
-    found = {text: search(text).keys() for text in texts}
-
-    assert found["маяк"]["talks"] == [MAYAK]
-    assert len(found["онлайн"]["talks"]) > 1
-    assert all("онлайн" in title.lower() for title in found["онлайн"]["talks"])
-    assert found["сетевые акции"]["talks"][0].startswith("Сетевые акции в библиотеке")
-    # Five rankings for one word, five for two: «маяк» again and «онлайн» reused the first five.
-    assert len(seminars_search._BEST) == 10
-    # Rows by key of the groups with hits: with headlines per number of words.
-    assert {("talks", 1, False), ("talks", 2, False)} <= set(seminars_search._ROWS)
-    assert len(seminars_search._ROWS) < 10
-    assert found == {text: search(text).keys() for text in texts}
-
-
-@pytest.mark.postgresql
 def test_snippets_come_from_ts_headline(demo_seminar):
     talk = Talk.objects.get(order=4)
     talk.abstract = "Страничка «Маяк» выросла из клуба юных читателей. " * 20
@@ -622,36 +589,55 @@ def test_talk_search_can_use_the_gin_index(demo_seminar):
     assert "Seq Scan on seminars_talk" not in explain_talk_search("маяк")
 
 
-def test_a_common_word_is_ranked_among_the_newest_matches(db, monkeypatch):
-    """With more matches than an extent's candidates, the best of the newest are shown (seminars/search.py)."""
+def talks_about_the_word(count, word):
+    """A talk titled `word` among `count` newer talks that have it only in their abstract."""
     organizer = factories.library("Организатор")
-    titles = {2019: "Маяк для детей", 2020: "Опыт работы: маяк", 2021: "Новый опыт: маяк"}
-    for year, title in titles.items():
-        seminar = factories.seminar(f"Семинар {year}", organizer, datetime.date(year, 5, 1))
-        # The oldest is the best match: in its title and its abstract.
-        abstract = "Как работает «Маяк»" if year == 2019 else ""
-        Talk.objects.create(seminar=seminar, order=1, title=title, abstract=abstract)
+    old = factories.seminar("Семинар 2010 года", organizer, datetime.date(2010, 5, 1))
+    planted = Talk.objects.create(seminar=old, order=1, title=word.capitalize())
+    seminars = [
+        factories.seminar(f"Семинар {n}", organizer, datetime.date(2020, 1, 1), slug=f"s{n}")
+        for n in range(count // 50)
+    ]
+    Talk.objects.bulk_create(
+        Talk(
+            seminar=seminars[n % len(seminars)],
+            order=n // len(seminars) + 1,
+            title=f"Доклад номер {n}",
+            abstract=f"Опыт работы: {word}, {word} и снова {word} в каждой библиотеке.",
+        )
+        for n in range(count)
+    )
+    return planted
 
-    all_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
-    monkeypatch.setattr("seminars.search.OVERVIEW", Extent(hits=5, candidates=2))
-    newest_ranked = [hit.record.title for hit in search("маяк").groups[0].hits]
 
-    assert all_ranked[0] == titles[2019]
-    assert sorted(newest_ranked) == sorted([titles[2020], titles[2021]])
+@pytest.mark.parametrize("rank_limit", [10_000, 100], ids=["ranked one by one", "common word"])
+def test_a_talk_titled_with_the_word_comes_first_among_thousands(db, monkeypatch, rank_limit):
+    """Every match is ranked: the one talk with the word in its title is found before 2,000 newer
+    talks that mention it three times in the abstract. Past RANK_LIMIT matches (PostgreSQL's
+    statistics tell), the titles are read first."""
+    planted = talks_about_the_word(2000, "краеведение")
+    monkeypatch.setattr("seminars.search.RANK_LIMIT", rank_limit)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE seminars_talk")
+
+    hits = search("краеведение").groups[0].hits
+
+    assert hits[0].record == planted
+    assert len(hits) == 5
+    assert search("краеведение", "talks").groups[0].hits[0].record == planted
 
 
-def test_people_and_libraries_ranked_are_the_latest_added_shown_by_name(demo_seminar, monkeypatch):
-    """Beyond an extent's candidates, the latest added are ranked (a surname's people are together in
-    the alphabet: walking it by name read everyone before them), and shown by name."""
-    talk = Talk.objects.get(order=1)
-    for order, surname in enumerate(["Ашина", "Мишина", "Яшина"], start=9):
-        person = factories.person(surname)
-        Person.objects.filter(pk=person.pk).update(first_name="Олимпиада")
-        library = factories.library(f"Библиотека-шина «{surname}»")
-        TalkSpeaker.objects.create(talk=talk, person=person, library=library, order=order)
-    monkeypatch.setattr("seminars.search.OVERVIEW", Extent(hits=5, candidates=2))
+@pytest.mark.postgresql
+def test_a_common_word_is_told_by_postgresqls_statistics(db, monkeypatch):
+    talks_about_the_word(2000, "краеведение")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE seminars_talk")
+    query = seminars_search.parse("краеведения")
 
-    people = search("олимпиада").keys()["people"]
-    assert people == ["Мишина Олимпиада Петровна", "Яшина Олимпиада Петровна"]
-    libraries = search("шина").keys()["libraries"]
-    assert libraries == ["Библиотека-шина «Мишина»", "Библиотека-шина «Яшина»"]
+    assert seminars_search.common("seminars_talk", "search_vector", query, False) is False
+    monkeypatch.setattr("seminars.search.RANK_LIMIT", 1000)
+    assert seminars_search.common("seminars_talk", "search_vector", query, False) is True
+    # One title of 2,001 has the word.
+    title = seminars_search.common("seminars_talk_title_search", "to_tsvector", query, False)
+    assert title is False

@@ -18,8 +18,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from slugify import slugify
 
-from config.cache import new_generation
-from config.text import sort_key
+from core.cache import new_generation
+from core.text import sort_key
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 from seminars.models import (
@@ -129,7 +129,7 @@ def _copy_value(value):
 
 
 class SlugBook:
-    """Unique slugs the way `config.text.unique_slug` makes them: «base», «base-2», «base-3»…"""
+    """Unique slugs the way `core.text.unique_slug` makes them: «base», «base-2», «base-3»…"""
 
     def __init__(self, max_length):
         self.max_length, self.used = max_length, defaultdict(int)

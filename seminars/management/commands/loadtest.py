@@ -46,7 +46,7 @@ end
 
 GENERATE = """
 import datetime, random
-from config.text import sort_key
+from core.text import sort_key
 from libraries.models import Library, Region
 from people.models import Person
 from seminars.models import Seminar, Talk, TalkSpeaker

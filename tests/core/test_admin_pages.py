@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-# django-axes' login records are read-only: they are checked in tests/config/test_login.py.
+# django-axes' login records are read-only: they are checked in tests/core/test_login.py.
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "axes"]
 
 

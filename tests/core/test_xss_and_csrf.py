@@ -9,8 +9,8 @@ from django.db import models
 from django.test import Client
 
 from people.models import Person
-from tests.config.admin_urls import every_admin_url
-from tests.config.public_urls import working_urls
+from tests.core.admin_urls import every_admin_url
+from tests.core.public_urls import working_urls
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'

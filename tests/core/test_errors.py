@@ -6,7 +6,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def failing_urls(settings):
-    settings.ROOT_URLCONF = "tests.config.error_urls"
+    settings.ROOT_URLCONF = "tests.core.error_urls"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from config.context_processors import site_urls
+from core.context_processors import site_urls
 
 logger = logging.getLogger(__name__)
 

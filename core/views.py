@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import HttpResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 
@@ -13,3 +14,17 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /_nested_admin/",
+        "Disallow: /statistics/report.xlsx",
+        "Disallow: /api/archive.",
+        "",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,13 +1,10 @@
-"""What search engines see: sitemap.xml with every public page, and robots.txt pointing to it."""
+"""What search engines see: sitemap.xml with every public page (robots.txt points to it)."""
 
 from django.contrib.sitemaps import Sitemap
-from django.http import HttpResponse
 from django.urls import reverse
 
 from libraries.models import Library, Region
-from people.models import Person
-from people.views import speakers
-from seminars.models import Seminar
+from seminars.models import Seminar, published_speakers
 
 
 class PagesSitemap(Sitemap):
@@ -39,7 +36,7 @@ class SeminarSitemap(Sitemap):
 class PersonSitemap(Sitemap):
     def items(self):
         # Only people with a page: consent given (152-ФЗ) and a talk in a published seminar.
-        return speakers().filter(consent=Person.Consent.GIVEN).order_by("pk")
+        return published_speakers().public().order_by("pk")
 
 
 class LibrarySitemap(Sitemap):
@@ -59,17 +56,3 @@ SITEMAPS = {
     "libraries": LibrarySitemap,
     "regions": RegionSitemap,
 }
-
-
-def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /_nested_admin/",
-        "Disallow: /statistics/report.xlsx",
-        "Disallow: /api/archive.",
-        "",
-        f"Sitemap: {sitemap}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from people.models import Person
 from seminars.models import Seminar
-from tests.config.admin_urls import every_admin_action, every_admin_url
+from tests.core.admin_urls import every_admin_action, every_admin_url
 
 pytestmark = pytest.mark.django_db
 

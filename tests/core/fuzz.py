@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.config.public_urls import public_patterns, query_parameter_names, working_urls
+from tests.core.public_urls import public_patterns, query_parameter_names, working_urls
 
 NASTY = [
     "",

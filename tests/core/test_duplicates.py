@@ -118,7 +118,7 @@ def test_merge_libraries_moves_speakers_seminars_and_departments(demo_seminar, s
 
 
 def test_merge_collapses_departments_with_the_same_name(demo_seminar):
-    from config.duplicates import merge
+    from core.duplicates import merge
 
     kept = Library.objects.get(name="Ивановская областная библиотека для детей и юношества")
     duplicate = Library.objects.create(name="Ивановская областная библиотека для детей и юношества")

@@ -1,8 +1,6 @@
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
-import config.cache
-from config.cache import wait_for_recounts
 from people.models import Person
 from seminars.models import Topic
 
@@ -19,11 +17,3 @@ def archive(demo_seminar, django_user_model):
     AccessLog.objects.create(username="x", ip_address="10.0.0.9")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.9")
     return demo_seminar
-
-
-@pytest.fixture
-def background_recounts(aggregate_cache, monkeypatch):
-    """Every recount of a remembered value is slow: it runs in the background thread."""
-    monkeypatch.setattr(config.cache, "BACKGROUND_RECOUNT_AFTER", -1.0)
-    yield
-    wait_for_recounts()

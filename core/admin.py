@@ -1,0 +1,174 @@
+"""What every admin of the archive shares: audit history, changelists that never count a
+million rows, a search that folds case and ё, and refusing actions a user may not run."""
+
+import nested_admin
+from django.contrib import admin
+from django.contrib.admin import widgets
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connections, models
+from django.utils.functional import cached_property
+from django_tasks_db.models import DBTaskResult
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.text import fold
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator that never counts more rows than it can afford.
+
+    Unfiltered lists on PostgreSQL take the planner's estimate (`pg_class.reltuples`, kept fresh by
+    autovacuum) once the table is large; filtered lists count at most `count_limit` rows, so the
+    first `count_limit / per_page` pages stay reachable and a narrower filter reaches the rest.
+    """
+
+    estimate_above = 50_000
+    count_limit = 100_000
+
+    @cached_property
+    def count(self):
+        if not self.object_list.query.has_filters():
+            estimate = self.estimate()
+            if estimate is not None and estimate > self.estimate_above:
+                return estimate
+        # Only the keys: neither ordering nor annotations are needed to count.
+        return self.object_list.order_by().values("pk")[: self.count_limit].count()
+
+    def estimate(self):
+        connection = connections[self.object_list.db]
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [self.object_list.model._meta.db_table],
+            )
+            row = cursor.fetchone()
+        # -1 means never analysed: no estimate yet.
+        return row[0] if row and row[0] >= 0 else None
+
+
+class PreloadedLabelsMixin:
+    """An autocomplete widget that takes the labels of its selected objects from `preloaded`.
+
+    Django's autocomplete widget looks its selected objects up with a query of its own: a
+    seminar with 20 talks ran one query per person, library, department and topic on its change
+    form. `ArchiveAdminMixin.render_change_form` reads them for the whole page at once.
+    """
+
+    preloaded = None  # {str(value): label}, or None: look the labels up as Django does
+
+    def optgroups(self, name, value, attr=None):
+        if self.preloaded is None:
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in dict.fromkeys(map(str, value)):
+            if key in self.preloaded:
+                label = self.preloaded[key]
+                options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class AutocompleteSelect(PreloadedLabelsMixin, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(PreloadedLabelsMixin, widgets.AutocompleteSelectMultiple):
+    pass
+
+
+class RelatedWidgetsMixin:
+    """For a ModelAdmin or an inline: the widgets above, and no «×» beside a protected object."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        # The selected object is referenced by the row being edited, and PROTECT refuses to
+        # delete what is referenced: the «×» link could only ever end in a refusal.
+        protected = db_field.is_relation and db_field.remote_field.on_delete is models.PROTECT
+        if protected and isinstance(widget, widgets.RelatedFieldWidgetWrapper):
+            widget.can_delete_related = False
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def forms_of(formset):
+    """A formset's forms and those of the formsets nested in them (django-nested-admin)."""
+    for form in formset.forms:
+        yield form
+        for nested in getattr(form, "nested_formsets", ()):
+            yield from forms_of(nested)
+
+
+def preload_labels(forms, admin_site):
+    """Fills the labels of every autocomplete widget of `forms`: one query per model field."""
+    groups = {}
+    for form in forms:
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)  # inside the wrapper
+            if isinstance(widget, PreloadedLabelsMixin):
+                values = widget.format_value(form[name].value())
+                group = groups.setdefault((form._meta.model, name), (field, [], set()))
+                group[1].append(widget)
+                group[2].update(value for value in values if value not in field.empty_values)
+    for field, group_widgets, values in groups.values():
+        model = field.queryset.model
+        related = getattr(admin_site.get_model_admin(model), "list_select_related", ())
+        objects = field.queryset.filter(pk__in=[v for v in values if str(v).isdigit()])
+        if isinstance(related, (list, tuple)) and related:
+            objects = objects.select_related(*related)
+        labels = {str(obj.pk): field.label_from_instance(obj) for obj in objects}
+        for widget in group_widgets:
+            widget.preloaded = labels
+
+
+class ArchiveAdminMixin(RelatedWidgetsMixin):
+    object_history_list_template = "admin/history_list.html"
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    # Facet counts would count every filter choice over the whole table.
+    show_facets = admin.ShowFacets.NEVER
+
+    def get_search_results(self, request, queryset, search_term):
+        # Search fields point at the stored, folded `sort_key` columns: «ОРЕЛ», «орёл» and «Орёл»
+        # find «Орёл» on both databases.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        forms = [context["adminform"].form] if "adminform" in context else []
+        for inline in context.get("inline_admin_formsets", ()):
+            forms += forms_of(inline.formset)
+        preload_labels(forms, self.admin_site)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        # Django answers an action the user may not run with "no action selected" and a redirect;
+        # a forged POST deserves a plain 403, like every other admin URL.
+        name = request.POST.get("action") if request.method == "POST" else None
+        if name and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+
+class ArchiveAdmin(ArchiveAdminMixin, SimpleHistoryAdmin):
+    pass
+
+
+class ArchiveNestedAdmin(ArchiveAdminMixin, SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
+    pass
+
+
+# Background tasks are the worker's bookkeeping, in English: staff follow their work where they
+# started it (docs/deployment.md tells administrators how to inspect the queue).
+admin.site.unregister(DBTaskResult)

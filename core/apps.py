@@ -1,0 +1,21 @@
+from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Общее"
+
+    def ready(self):
+        from core.cache import archive_changed
+
+        # Any change to the archive drops the cached public pages (core/cache.py).
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(archive_changed, dispatch_uid=f"archive_changed_{signal}")
+
+
+class AxesConfig(AxesAppConfig):
+    """django-axes under a Russian name in the admin («Axes» otherwise)."""
+
+    verbose_name = "Неудачные попытки входа"

@@ -1,0 +1,13 @@
+"""Work that must not run inside a request, for the background worker (`manage.py db_worker`)."""
+
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from core.cache import figure_key, generation, store_figure
+
+
+@task()
+def recount(path, args):
+    """Counts the figure `path(*args)` (see `core.cache.figure`) again for the current archive."""
+    counted_in = generation()
+    store_figure(figure_key(path, args), counted_in, import_string(path)(*args))
