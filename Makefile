@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve backup restore pg-client loadtest
+.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,13 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
+# The background worker (recounts, mail, documents) runs beside the development server and stops
+# with it.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 test: install
@@ -48,6 +51,10 @@ serve: install
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.py
+
+# The background worker of production (docs/deployment.md runs it as a systemd service).
+worker: install
+	DEBUG=0 $(PY) manage.py db_worker
 
 # pg_dump and pg_restore (Debian's postgresql-client) for backups of a PostgreSQL database.
 pg-client:

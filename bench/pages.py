@@ -5,7 +5,7 @@
 
 Uses an archive that `bench/run.py` built (`mk_bench_<size>`) with the production settings it gives
 gunicorn, page cache off, and requests each page with Django's test client: after a warm-up (which
-fills the remembered counts), the median and the fastest of `--repeat` requests. The floor view
+counts the figures), the median and the fastest of `--repeat` requests. The floor view
 comes first. Under `wrk -c4` against two workers p50 is about 2 × (this + ~0.3 ms of gunicorn).
 """
 

@@ -6,7 +6,7 @@ in each text box of the talk list, inside this process: the worst cases the fixe
     .venv/bin/python bench/sweep.py --size 1m --words "ёлкина" "детская библиотека"
 
 Same setup as `bench/pages.py` (an archive `bench/run.py` built, production settings, page cache
-off); after one request that fills the remembered counts, the median of `--repeat` requests. Lines
+off); after one request that counts the figures, the median of `--repeat` requests. Lines
 over `--slow` ms are marked.
 """
 

@@ -122,7 +122,7 @@ def _database():
         # Named explicitly so that pytest-django treats it as in-memory under xdist.
         config["TEST"] = {"NAME": ":memory:"}
     elif config["ENGINE"] == "django.db.backends.postgresql":
-        # A database that is down or hangs gets a 503 page within 3 s (config/errors.py),
+        # A database that is down or hangs gets a 503 page within seconds (core/errors.py),
         # not a request stuck for the driver's default wait.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
         # A page reads a few rows by index: parallel workers only add start-up time and take the

@@ -1,8 +1,6 @@
 """Template context every public page needs."""
 
-from functools import cache
-
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
 # What base.html links to on every page: header, footer and feeds.
 SITE_URLS = {
@@ -25,12 +23,5 @@ SITE_URLS = {
 }
 
 
-@cache
-def _site_urls(script_prefix):
-    # reverse() depends only on the URLconf and the script prefix: the same for every request
-    # under one prefix, and 19 calls of it were a tenth of rendering a list page.
-    return {key: reverse(name) for key, name in SITE_URLS.items()}
-
-
 def site_urls(request):
-    return {"site_urls": _site_urls(get_script_prefix())}
+    return {"site_urls": {key: reverse(name) for key, name in SITE_URLS.items()}}

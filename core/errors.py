@@ -6,7 +6,7 @@ is down, so they get no context processors that might read the session.
 
 import logging
 
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
@@ -69,15 +69,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DatabaseError) and _is_connection_failure(exception):
+        # OperationalError covers refused and timed-out connections and a server that went away;
+        # other database errors (a bad query) are bugs and stay 500s.
+        if isinstance(exception, OperationalError | InterfaceError):
             logger.error("Database unavailable: %s", exception)
             return service_unavailable()
         return None
-
-
-def _is_connection_failure(exception):
-    from django.db import InterfaceError, OperationalError
-
-    # OperationalError covers refused and timed-out connections and a server that went away;
-    # other database errors (a bad query) are bugs and stay 500s.
-    return isinstance(exception, OperationalError | InterfaceError)

@@ -180,21 +180,6 @@ class TalkFilter(django_filters.FilterSet):
         model = Talk
         fields = []
 
-    # Filters a visitor can loosen, in the order the form shows them.
-    LOOSEN = (
-        "q",
-        "region",
-        "district",
-        "library",
-        "speaker",
-        "seminar",
-        "year_from",
-        "year_to",
-        "kind",
-        "format",
-        "topic",
-    )
-
     def filter_text(self, queryset, name, value):
         """The text box: Russian full-text search (seminars/search.py), best match first."""
         if not hasattr(self, "any_term"):
@@ -267,7 +252,9 @@ class TalkFilter(django_filters.FilterSet):
     def active(self):
         """Names of the filters the visitor set, in the form's order (read from the raw query)."""
         return [
-            name for name in self.LOOSEN if any(value.strip() for value in self.data.getlist(name))
+            name
+            for name in self.filters
+            if name != "sort" and any(value.strip() for value in self.data.getlist(name))
         ]
 
     def without(self, *names):

@@ -29,6 +29,7 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
+    TrigramSimilarity,
 )
 from django.core.cache import cache
 from django.db import connection
@@ -37,7 +38,6 @@ from django.db.models import (
     Case,
     Exists,
     F,
-    FloatField,
     Func,
     OuterRef,
     Q,
@@ -183,11 +183,6 @@ class TrigramMatch(Func):
     arg_joiner = " %% "
     template = "(%(expressions)s)"
     output_field = BooleanField()
-
-
-class TrigramSimilarity(Func):
-    function = "similarity"
-    output_field = FloatField()
 
 
 def _headline(expression, tsquery, **options):
@@ -675,22 +670,3 @@ def search(raw, group=None):
             )
         )
     return Results(query, groups, any_term, suggestion, group)
-
-
-def explain_talk_search(raw, **options):
-    """PostgreSQL's plan for the talk search of `raw`, as the talks list runs it.
-
-    For the benchmark, not a timed test: `explain_talk_search("маяк", analyze=True)`. Options are
-    QuerySet.explain()'s (analyze, buffers, …). Empty when `raw` has no searchable word.
-    """
-    if not parse(raw):
-        return ""
-    return filter_talks(Talk.objects.published(), raw)[:GROUP_HITS].explain(**options)
-
-
-def uses_gin_index(raw):
-    """Whether the plan for the talk search of `raw` reads the GIN index on search_vector.
-
-    Pick a selective word: for one in most talks a sequential scan is the right plan.
-    """
-    return "talk_search_vector" in explain_talk_search(raw)
