@@ -1,5 +1,7 @@
 """What the list pages of every app share: filter parameters, totals, deep pages, suggestions."""
 
+import hashlib
+import json
 import operator
 from functools import reduce
 
@@ -49,6 +51,17 @@ def query_dict(items):
     for name, value in items:
         query.appendlist(name, value)
     return query
+
+
+def fragment(*parts):
+    """For `{% cache fragment.seconds name fragment.key %}` around a list's filter form: one
+    rendering for each query and figures (a select of 89 regions, a checkbox per facet option
+    cost more than the list beside it). `parts` must hold whatever the fragment shows."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return {
+        "seconds": settings.AGGREGATE_CACHE_SECONDS,
+        "key": hashlib.sha256(text.encode()).hexdigest()[:32],
+    }
 
 
 def count_of(model, field, **conditions):

@@ -35,13 +35,25 @@ class Topic(models.Model):
         super().save(*args, **kwargs)
 
 
+def library_vectors(relation):
+    """The search vectors of a library and its parents, which no page shows."""
+    return [f"{relation}{'__parent' * level}__search_vector" for level in range(3)]
+
+
+def seminar_texts(relation):
+    """A seminar's long texts and search vector, which lists of its talks do not show."""
+    return [f"{relation}__{name}" for name in ("search_vector", "goal", "description")]
+
+
 class SeminarQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
     def for_cards(self):
         """As `includes/seminar_cards.html` shows them: with their organiser's full name."""
-        return self.select_related("organizer__parent__parent")
+        return self.select_related("organizer__parent__parent").defer(
+            "search_vector", "goal", "description", *library_vectors("organizer")
+        )
 
     def in_region(self, region):
         """Seminars organised in `region` or with `region` taking part: subqueries, not joins,
@@ -253,12 +265,16 @@ class TalkQuerySet(models.QuerySet):
         library's name carries its parents': a branch of a branch is two levels up)."""
         roles = TalkSpeaker.objects.select_related(
             "person", "library__parent__parent", "library__region"
-        )
+        ).defer("person__search_vector", *library_vectors("library"))
         return self.prefetch_related(Prefetch("speakers", queryset=roles))
 
     def for_cards(self):
         """As `includes/talk_cards.html` shows them: with their seminar and speakers."""
-        return self.select_related("seminar").with_speakers()
+        return (
+            self.select_related("seminar")
+            .defer("search_vector", "abstract", *seminar_texts("seminar"))
+            .with_speakers()
+        )
 
     def in_regions(self, regions):
         """Talks whose speaker represented a library of `regions` (records or a queryset)."""

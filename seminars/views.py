@@ -18,6 +18,7 @@ from core.lists import (
     count_of,
     filter_data,
     filter_items,
+    fragment,
     query_dict,
     suggest_response,
 )
@@ -103,6 +104,7 @@ def seminar_list(request):
         "page": page,
         "seminars": page.object_list,
         "filtered": bool(items),
+        "filters": fragment(items),
     }
     return render(request, "seminars/seminar_list.html", context)
 
@@ -285,9 +287,10 @@ def talk_list(request):
         "form": filterset.form,
         "page": page,
         "talks": page.object_list,
-        "facets": facet_options(request, filterset, items) if valid else {},
+        "facets": (facets := facet_options(request, filterset, items) if valid else {}),
         "loosen": loosen_hints(filterset, items) if valid and not paginator.count else [],
         "filtered": valid and bool(filterset.active()),
+        "filters": fragment(sorted(filter_data(request.GET).lists()), facets),
     }
     return render(request, "seminars/talk_list.html", context)
 
