@@ -101,7 +101,13 @@ class TalkViewSet(ReadOnlyViewSet):
 
     serializer_class = serializers.TalkSerializer
     filterset_class = TalkFilter
-    queryset = Talk.objects.published().for_cards().prefetch_related("topics").newest_first()
+    queryset = (
+        Talk.objects.published()
+        .select_related("seminar")
+        .with_speakers()
+        .prefetch_related("topics")
+        .newest_first()
+    )
 
 
 class PersonViewSet(ReadOnlyViewSet):

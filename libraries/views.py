@@ -1,4 +1,4 @@
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from core.cache import figure
@@ -92,8 +92,9 @@ def library_talks(pk, tree):
     The keys first: the few talks of one library, which the planner could not foresee in a
     subquery and looked for by walking the whole archive from the newest talk.
     """
-    roles = TalkSpeaker.objects.filter(Q(library__in=tree) | Q(department__library=pk))
-    return Talk.objects.published().filter(pk__in=list(roles.values_list("talk", flat=True)))
+    talks = TalkSpeaker.objects.values_list("talk", flat=True)
+    keys = {*talks.filter(library__in=tree), *talks.filter(department__library=pk)}
+    return Talk.objects.published().filter(pk__in=keys)
 
 
 def count_library_talks(pk):

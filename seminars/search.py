@@ -517,7 +517,8 @@ SECTIONS = [
         TALK_ORDER, _talk_hits, TALK_ORDER, marked=True, title_field="title",
     ),
     Section(
-        "seminars", "Семинары", lambda: Seminar.objects.published().for_cards(),
+        "seminars", "Семинары",
+        lambda: Seminar.objects.published().select_related("organizer__parent__parent"),
         SEMINAR_ORDER, _seminar_hits, SEMINAR_ORDER, marked=True, title_field="title",
     ),
     Section(
