@@ -16,6 +16,7 @@ from .names import (
     is_legal_form,
     match_name,
     nominative_institution,
+    nominative_name,
     split_affiliation,
     strip_outer_quotes,
 )
@@ -30,8 +31,11 @@ class Speaker:
     institution: str = ""
     department: str = ""
     region: str | None = None
+    locality: str = ""
     person_id: int | None = None
     institution_id: int | None = None
+    # Fields the parser guessed (a case form, a name that could be a place): staff check them.
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,10 +81,13 @@ class Seminar:
     organizer: str = ""
     organizer_department: str = ""
     organizer_region: str | None = None
+    organizer_locality: str = ""
     organizer_id: int | None = None
     goal: str = ""
+    participants_count: int | None = None
     description: str = ""
     places: list[Place] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -324,8 +331,12 @@ def detect_format(text):
 CONNECTOR_RX = re.compile(r",\s*и\s+|\s+и\s+|,\s*|;\s*")
 
 
-def parse_speakers(text):
-    """Speakers written one after another: «А, должность, и Б, должность, Учреждение»."""
+def parse_speakers(text, case=None, gender=None):
+    """Speakers written one after another: «А, должность, и Б, должность, Учреждение».
+
+    case and gender are hints from the words around (a verb «выступила», «слово предоставили»
+    takes the dative); names, positions and libraries come back in the nominative.
+    """
     text = text.strip().lstrip(":—–-").strip()
     first = match_name(text, 0)
     if not first:
@@ -347,17 +358,21 @@ def parse_speakers(text):
         found.append(nxt)
         pos = nxt[3]
     speakers = []
-    for k, (_, _, name, end) in enumerate(found):
+    for k, (_, _, written, end) in enumerate(found):
         stop = found[k + 1][0] if k + 1 < len(found) else len(text)
-        position, department, institution = split_affiliation(text[end:stop])
+        name, name_case, _ = nominative_name(written, case, gender if len(found) == 1 else None)
+        affiliation = split_affiliation(text[end:stop], name_case)
+        unsure = ["last_name"] if name.unsure else []
         speakers.append(
             Speaker(
                 last_name=name.last_name,
                 first_name=name.first_name,
                 patronymic=name.patronymic,
-                position=position,
-                institution=institution,
-                department=department,
+                position=affiliation.position,
+                institution=affiliation.institution,
+                department=affiliation.department,
+                locality=affiliation.locality,
+                unsure=[*unsure, *affiliation.unsure],
             )
         )
     # «А, должность, и Б, должность, Учреждение»: the institution is shared.
@@ -365,9 +380,11 @@ def parse_speakers(text):
         if not speaker.institution:
             later = next((s for s in speakers[k + 1 :] if s.institution), None)
             if later:
-                speaker.institution = later.institution
+                speaker.institution, speaker.locality = later.institution, later.locality
     for speaker in speakers:
-        speaker.region = gazetteer.region_for(speaker.institution)
+        speaker.region = gazetteer.region_for(speaker.institution) or gazetteer.region_for(
+            speaker.locality
+        )
     return speakers
 
 
