@@ -300,9 +300,9 @@ def _institution_start(text):
     return None
 
 
-INSTITUTION_NOUNS = frozenset(
+INSTITUTION_NOUNS = _words(
     "библиотека система музей учреждение университет институт колледж академия дворец дом "
-    "библиотека-филиал филиал".split()
+    "библиотека-филиал филиал"
 )
 
 
@@ -319,13 +319,20 @@ def _sing_parses(word, kinds):
     return [p for p in parses(word.lower()) if p.tag.POS in kinds and "plur" not in p.tag]
 
 
+def _hyphen_parts(word):
+    """«библиотеки-филиала» declines in both parts, «Усть-Нюкжинской» as one adjective."""
+    if "-" in word and any(p.tag.POS == "ADJF" for p in _sing_parses(word, {"ADJF"})):
+        return [word]
+    return word.split("-")
+
+
 def _agreeing_cases(parts_parses):
-    """Cases every word of a phrase can share (singular), in a fixed order."""
-    cases = None
+    """Cases in which every word of a phrase agrees (singular, same gender), in a fixed order."""
+    pairs = None
     for options in parts_parses:
-        found = {p.tag.case for p in options}
-        cases = found if cases is None else cases & found
-    return [c for c in CASES if c in (cases or ())]
+        found = {(p.tag.case, p.tag.gender) for p in options}
+        pairs = found if pairs is None else pairs & found
+    return [c for c in CASES if any(case == c for case, _ in pairs or ())]
 
 
 def nominative_phrase(text, case=None):
@@ -342,8 +349,7 @@ def nominative_phrase(text, case=None):
         core = _token_core(token)
         if not core or not re.fullmatch(rf"[{UP}{LOW}-]+", core) or core != token.rstrip(",;:"):
             break
-        words = core.split("-")
-        options = [_sing_parses(w, {"NOUN", "ADJF", "PRTF"}) for w in words]
+        options = [_sing_parses(w, {"NOUN", "ADJF", "PRTF"}) for w in _hyphen_parts(core)]
         if not all(options):
             break
         nouns = [o for o in options[0] if o.tag.POS == "NOUN"]
@@ -380,7 +386,7 @@ def _inflected(tokens, head, case):
         token = tokens[k]
         core = _token_core(token)
         words = []
-        for w in core.split("-"):
+        for w in _hyphen_parts(core):
             options = [p for p in _sing_parses(w, {"NOUN", "ADJF", "PRTF"}) if p.tag.case == case]
             if genders:
                 options = [p for p in options if p.tag.gender in genders] or options
@@ -427,7 +433,7 @@ def _strip_end(text):
         text = text[:-1].rstrip()
     if text.endswith("."):
         last = text[:-1].split(" ")[-1]
-        if not (len(last) == 1 or last in ABBREVIATIONS):
+        if not ((len(last) == 1 and last.isalpha()) or last in ABBREVIATIONS):
             text = text[:-1].rstrip()
     return text.strip().strip(",;").strip()
 
