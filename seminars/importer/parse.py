@@ -568,7 +568,6 @@ SLOVO_RX = re.compile(r"предостав\w*\s*$", re.I)
 GOVERNING_NOUN_RX = re.compile(
     r"(?:выступлени|сообщени|доклад|информаци|презентаци)[еяюуи]?м?\s*$", re.I
 )
-INLINE_TALK_RX = re.compile(r"[«„\"“]")
 
 
 def sentences(text):
@@ -585,7 +584,7 @@ def quoted_spans(text):
     """(start, end) of every top-level quoted phrase."""
     d = depths(text)
     spans, start = [], None
-    for i, c in enumerate(text):
+    for i in range(len(text)):
         if d[i] == 0 and d[i + 1] == 1:
             start = i
         elif start is not None and d[i] >= 1 and d[i + 1] == 0:

@@ -1,9 +1,8 @@
 import re
 
-from seminars.management.commands import load_demo
-
 from seminars.importer.documents import read_document
 from seminars.importer.parse import parse_paragraphs, parse_text
+from seminars.management.commands import load_demo
 from tests.seminars.importer.importer_fixtures import SEED, build_docx
 
 KAM = "Камчатский край"
