@@ -158,6 +158,7 @@ def _name_parse(word, grammeme, case=None, gender=None):
     return found[0] if found else None
 
 
+@lru_cache(maxsize=100_000)
 def _nominative_word(parse, word):
     inflected = parse.inflect({"nomn"}) if parse.tag.case != "nomn" else None
     return _restore_case(inflected.word, word) if inflected else word
@@ -335,6 +336,7 @@ def _agreeing_cases(parts_parses):
     return [c for c in CASES if any(case == c for case, _ in pairs or ())]
 
 
+@lru_cache(maxsize=50_000)
 def nominative_phrase(text, case=None):
     """A position or a library in the nominative: the leading adjectives and their noun.
 
@@ -390,8 +392,7 @@ def _inflected(tokens, head, case):
             options = [p for p in _sing_parses(w, {"NOUN", "ADJF", "PRTF"}) if p.tag.case == case]
             if genders:
                 options = [p for p in options if p.tag.gender in genders] or options
-            inflected = options[0].inflect({"nomn"}) if options else None
-            words.append(_restore_case(inflected.word, w) if inflected else w)
+            words.append(_nominative_word(options[0], w) if options else w)
         tokens[k] = token.replace(core, "-".join(words), 1)
     return " ".join(tokens)
 
