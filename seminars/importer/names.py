@@ -105,6 +105,14 @@ DEPARTMENT_NOMINATIVE = {
 }
 
 ABBREVIATIONS = _words("г им ул с п пос д р-н обл св ст пгт мкр")
+# The first word of a position: «Методист Е. В. Жукова» starts with one, not with a surname.
+POSITION_RX = re.compile(
+    r"(?<![\w-])(?:ведущ|главн|старш|младш|заведующ|зав\.|заместител|директор|библиотекар|"
+    r"библиограф|методист|руководител|специалист|сотрудни|редактор|хранител|художник|педагог|"
+    r"психолог|культорганизатор|менеджер|консультант|куратор|координатор|начальник|инженер|"
+    r"программист|учител|преподавател|доцент|профессор|краевед|писател|поэт|архивист)\w*",
+    re.I,
+)
 
 
 @dataclass
@@ -133,7 +141,11 @@ def match_name(text, pos=0):
         if _is_patronymic(b) and _is_first_name(a) and not _is_patronymic(c):
             return Name(c, a, b), m.end()
     m = SURNAME_INITIALS_RX.match(text, pos)
-    if m and not (_is_first_name(m.group(1)) and not _is_surname(m.group(1))):
+    if (
+        m
+        and not (_is_first_name(m.group(1)) and not _is_surname(m.group(1)))
+        and not POSITION_RX.fullmatch(m.group(1))
+    ):
         return Name(m.group(1), m.group(2), m.group(3) or ""), m.end()
     m = INITIALS_SURNAME_RX.match(text, pos) or INITIALS_SURNAME_LOOSE_RX.match(text, pos)
     if m:
