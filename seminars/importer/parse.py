@@ -437,7 +437,7 @@ def parse_speakers(text, case=None, gender=None):
     return speakers
 
 
-def _speaker_first(body, case=None):
+def _speaker_first(body, case=None, gender=None):
     """«Иванова И. И., должность, Учреждение — «Title»» (dash, colon or full stop)."""
     if not match_name(body, 0):
         return None
@@ -461,7 +461,7 @@ def _speaker_first(body, case=None):
             continue  # «Библиотека семейного чтения – филиал №7»
         if match_name(right, 0) and not right.startswith(("«", "„", '"', "“")):
             continue
-        speakers = parse_speakers(left, case)
+        speakers = parse_speakers(left, case, gender)
         if speakers:
             return Talk(strip_outer_quotes(right), speakers)
     return None
@@ -472,9 +472,10 @@ def parse_talk(p, case=None):
     _, body = strip_marker(p)
     if len(body) < 10:
         return None
+    gender = _verb_gender(body)
     m = TALK_FIRST_VERB_RX.match(body)
     if m:
-        speakers = parse_speakers(m.group("speakers"), case)
+        speakers = parse_speakers(m.group("speakers"), case, gender)
         if speakers:
             return Talk(strip_outer_quotes(m.group("title")), speakers)
     m = SPEAKER_KEYWORD_RX.search(body)
@@ -483,8 +484,8 @@ def parse_talk(p, case=None):
         rest = body[m.end() :]
         if rest.rstrip(". ").endswith(")") and "(" in body[m.start() : m.end()]:
             rest = rest.rstrip(". ")[:-1]
-        return Talk(title, parse_speakers(rest, case))
-    talk = _speaker_first(body, case)
+        return Talk(title, parse_speakers(rest, case, gender))
+    talk = _speaker_first(body, case, gender)
     if talk:
         return talk
     if body[:1] in '«„"“':
@@ -492,7 +493,7 @@ def parse_talk(p, case=None):
         if quoted:
             rest = body[quoted[1] :]
             rest = re.sub(r"^\s*[,.;:—–-]?\s*\(?", "", rest)
-            speakers = parse_speakers(rest, case)
+            speakers = parse_speakers(rest, case, gender)
             if speakers:
                 return Talk(strip_outer_quotes(body[: quoted[1]]), speakers)
     # An unquoted title, then a dash or colon, then the speaker.
