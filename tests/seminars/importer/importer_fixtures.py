@@ -33,6 +33,14 @@ DOCUMENTS = {
     "protocol_mo_2024": ("protocol_mo_2024.txt", "txt"),
     "protocol_council_2023": ("protocol_council_2023.txt", "txt"),
 }
+# Written after the parser was tuned on everything above and never tuned on: its accuracy on
+# documents it has not seen (`importer_fixtures.py --held-out`).
+HELD_OUT = {
+    "heldout_narrative_2025": ("heldout_narrative_2025.txt", "txt"),
+    "heldout_inline_2024": ("heldout_inline_2024.txt", "txt"),
+    "heldout_protocol_2025": ("heldout_protocol_2025.txt", "txt"),
+    "heldout_news_2024": ("heldout_news_2024.txt", "txt"),
+}
 SPEAKER_FIELDS = [
     "last_name",
     "first_name",
@@ -95,7 +103,7 @@ def build_docx(source):
 
 def document_bytes(name):
     """(file name, bytes) of a fixture as it would be uploaded."""
-    source_name, shape = DOCUMENTS[name]
+    source_name, shape = {**DOCUMENTS, **HELD_OUT}[name]
     text = (FIXTURES / source_name).read_text(encoding="utf-8")
     if shape == "docx":
         return f"{name}.docx", build_docx(text)
@@ -219,4 +227,7 @@ def report(names=None):
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parents[3]))
-    print(report(sys.argv[1:] or None))
+    names = sys.argv[1:]
+    if names == ["--held-out"]:
+        names = list(HELD_OUT)
+    print(report(names or None))
