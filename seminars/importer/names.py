@@ -332,6 +332,10 @@ def _sing_parses(word, kinds):
     return [p for p in parses(word.lower()) if p.tag.POS in kinds and "plur" not in p.tag]
 
 
+def _proper(parse):
+    return "Surn" in parse.tag or "Name" in parse.tag or "Patr" in parse.tag
+
+
 def _hyphen_parts(word):
     """«библиотеки-филиала» declines in both parts, «Усть-Нюкжинской» as one adjective."""
     if "-" in word and any(p.tag.POS == "ADJF" for p in _sing_parses(word, {"ADJF"})):
@@ -366,8 +370,9 @@ def nominative_phrase(text, case=None):
         options = [_sing_parses(w, {"NOUN", "ADJF", "PRTF"}) for w in _hyphen_parts(core)]
         if not all(options):
             break
-        nouns = [o for o in options[0] if o.tag.POS == "NOUN"]
-        adjectives = [o for o in options[0] if o.tag.POS in ("ADJF", "PRTF")]
+        nouns = [o for o in options[0] if o.tag.POS == "NOUN" and not _proper(o)]
+        # «Горицкой» may read as a surname; before a noun it declines as an adjective.
+        adjectives = [o for o in options[0] if o.tag.POS in ("ADJF", "PRTF") or _proper(o)]
         if head and nouns and not adjectives:
             previous = [p for _, p in head]
             if not _agreeing_cases([*previous, nouns]):
@@ -407,6 +412,26 @@ def _inflected(tokens, head, case):
             words.append(_nominative_word(options[0], w) if options else w)
         tokens[k] = token.replace(core, "-".join(words), 1)
     return " ".join(tokens)
+
+
+def town_nominative(word):
+    """«Кириллова» → «Кириллов», if pymorphy3 knows the word as a place name."""
+    for p in parses(word.lower()):
+        if "Geox" in p.tag and "sing" in p.tag:
+            return _restore_case(_nominative_word(p, word).lower(), word)
+    return ""
+
+
+def names_an_institution(text):
+    """«КГБУ «…»», «Камчатская краевая библиотека им. …», not «Новости библиотеки»."""
+    first = _token_core(text.split(" ")[0]) if text else ""
+    if is_legal_form(first) or first in LIBRARY_ABBREVIATIONS:
+        return True
+    for token in text.split(" ")[:6]:
+        nouns = [p for p in _sing_parses(_token_core(token), {"NOUN"}) if not _proper(p)]
+        if nouns:
+            return _is_institution_noun(_token_core(token))
+    return False
 
 
 def nominative_institution(name):

@@ -18,12 +18,14 @@ from .names import (
     depths,
     is_legal_form,
     match_name,
+    names_an_institution,
     nominative_institution,
     nominative_name,
     nominative_phrase,
     split_affiliation,
     split_town,
     strip_outer_quotes,
+    town_nominative,
 )
 
 
@@ -185,6 +187,10 @@ FORMAT_RXS = [
     re.compile(r"(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)", re.I),
     re.compile(r"в\s+формате\s+(\S+)", re.I),
     re.compile(r"(\S+)-формат\w*", re.I),
+    re.compile(
+        r"(?:проходил\w*|прош(?:ёл|ел|ла|ло|ли)|проведен\w*|состоял\w*)\s+(онлайн|дистанционно|заочно)",
+        re.I,
+    ),
     re.compile(r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*", re.I),
     re.compile(r"(\S+)\s+формат\w*", re.I),
 ]
@@ -558,6 +564,9 @@ AFTER_AFFILIATION_RX = re.compile(
     r"\s+[—–-]\s|\)|;",
     re.I,
 )
+TALK_NOUN_OPENING_RX = re.compile(
+    r"(?:[А-ЯЁ]\w+\s+)?(?:выступлени|доклад|сообщени|презентаци)\w*\s+(?!на\b|о\b|об\b)", re.I
+)
 PRONOUN_RX = re.compile(r"^(?:[А-ЯЁ]\w*\s+)?(?:она|он|ею|им)\b", re.I)
 ABOUT_RX = re.compile(r"(?:рассказал\w*|рассказыва\w*)\s+(об?|обо)\s+([^«„\"“]+?)(?=,\s|$)", re.I)
 SLOVO_RX = re.compile(r"предостав\w*\s*$", re.I)
@@ -703,7 +712,8 @@ def _speaker(sentence, start, end, written, lower_bound, case=None, gender=None)
 def talk_in_sentence(sentence, previous=None, implicit_verb=False, case=None):
     """(Talk or None, the last person named) for one sentence of a report or protocol entry."""
     sentence = sentence.strip().rstrip(".")
-    verb = SPEECH_VERB_RX.search(sentence)
+    # «Выступление заведующей … Кравцовой О. И. «…» вызвало интерес»: the noun is the verb.
+    verb = SPEECH_VERB_RX.search(sentence) or TALK_NOUN_OPENING_RX.match(sentence)
     names = _names_in(sentence)
     speakers, spans = [], []
     gender = _verb_gender(sentence)
@@ -855,6 +865,11 @@ def _place(item, default_kind_noun=None):
     canonical = gazetteer.canonical_region(item)
     if canonical:
         return Place(canonical, "region", canonical)
+    # A town the gazetteer does not know yet: pymorphy3 knows most Russian place names.
+    if re.fullmatch(rf"[{UP}][\w-]+", item):
+        town = town_nominative(item)
+        if town:
+            return Place(town, "locality", None)
     return None
 
 
@@ -894,7 +909,7 @@ def _organizer_from_header(header):
         text = p.strip().rstrip(".")
         if not organizer and (
             re.search(r"(?<![\w-])(?:[КМГФО]*[БАК]?УК?|МБУ|ГБУ|КГБУ|ФГБУ)(?![\w-])", text)
-            or re.search(r"библиотек|ЦБС", text, re.I)
+            or (re.search(r"библиотек|ЦБС", text, re.I) and names_an_institution(text))
         ):
             organizer = text
         elif (
@@ -1145,10 +1160,13 @@ def parse_paragraphs(paragraphs):
         seminar.kind, seminar.scope = detect_kind(intro_text)
     if not seminar.scope:
         seminar.scope = detect_scope(heading_text) or detect_scope(intro_text)
+    # A news page's own date line comes before the title: the event's date is in the text.
     year = _page_year(header)
-    seminar.date, seminar.end_date = parse_date(heading_text, year)
-    if not seminar.date:
-        seminar.date, seminar.end_date = parse_date(intro_text, year)
+    own_heading = " ".join(P[len(header) : intro_start])
+    for text in (own_heading, intro_text, " ".join(header)):
+        seminar.date, seminar.end_date = parse_date(text, year)
+        if seminar.date:
+            break
     seminar.format = detect_format(heading_text + " " + intro_text)
     if not seminar.format and seminar.kind == "webinar":
         seminar.format = "online"
@@ -1167,6 +1185,9 @@ def parse_paragraphs(paragraphs):
         or gazetteer.region_for(" ".join(header))
         or gazetteer.region_for(" ".join(place_line))
     )
+    if seminar.organizer_region is None and seminar.scope in ("municipal", "regional"):
+        # «… для библиотекарей Вологодской области»: a local event names its own region.
+        seminar.organizer_region = gazetteer.region_for(intro[0] if intro else "")
     organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
     # A district or regional seminar, or a protocol, gathers its own region's librarians.
     local = seminar.scope in ("municipal", "regional") or protocol
