@@ -40,6 +40,11 @@ HELD_OUT = {
     "heldout_inline_2024": ("heldout_inline_2024.txt", "txt"),
     "heldout_protocol_2025": ("heldout_protocol_2025.txt", "txt"),
     "heldout_news_2024": ("heldout_news_2024.txt", "txt"),
+    # The second round, written after those fixes and never tuned on.
+    "heldout2_narrative_2025": ("heldout2_narrative_2025.txt", "txt"),
+    "heldout2_protocol_2024": ("heldout2_protocol_2024.txt", "txt"),
+    "heldout2_inline_2023": ("heldout2_inline_2023.txt", "txt"),
+    "heldout2_town_2024": ("heldout2_town_2024.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",
