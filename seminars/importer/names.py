@@ -296,7 +296,12 @@ def _institution_start(text):
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
     for k, (start, token) in enumerate(tokens):
         first_letter = start + next((j for j, c in enumerate(token) if c.isalnum()), 0)
-        if d[first_letter] or not token[:1].isupper():
+        if d[first_letter]:
+            continue
+        if not token[:1].isupper():
+            # «библиотекарь библиотеки-филиала № 4»: a library named by its kind.
+            if k and re.match(r"библиотек[иеуой]+-филиал", token):
+                return start
             continue
         core = _token_core(token)
         if core in DEPARTMENT_ABBREVIATIONS:
@@ -382,6 +387,8 @@ def nominative_phrase(text, case=None):
         if nouns and not adjectives:
             head.append((k, nouns))
             break
+        if head and adjectives and not _agreeing_cases([*(p for _, p in head), adjectives]):
+            break  # «заведующую детским отделом»: «детским» belongs to the next noun
         head.append((k, adjectives or options[0]))
     if not head:
         return text, False
@@ -477,12 +484,19 @@ def _strip_end(text):
 
 
 def department_of(position):
-    """The unit named inside a position: «заведующий отделом «Детство»» → «отдел «Детство»»."""
+    """The unit named inside a position: «заведующий отделом «Детство»» → «отдел «Детство»»,
+    «заведующая детским отделом» → «детский отдел»."""
     d = depths(position)
     for m in DEPARTMENT_RX.finditer(position):
         if d[m.start()]:
             continue
-        rest = position[m.start() :]
+        # Adjectives just before the unit belong to it: «детским отделом».
+        start = m.start()
+        for word in reversed(re.findall(rf"[{LOW}-]+\s+", position[: m.start()])):
+            if not position[:start].endswith(word) or not _sing_parses(word.strip(), {"ADJF"}):
+                break
+            start -= len(word)
+        rest = position[start:]
         end = len(rest)
         rd = depths(rest)
         for i, c in enumerate(rest):
@@ -490,6 +504,8 @@ def department_of(position):
                 end = i
                 break
         department = rest[:end].strip()
+        if start < m.start():
+            return nominative_phrase(department)[0]
         word = m.group()
         for stem, nominative in DEPARTMENT_NOMINATIVE.items():
             if word.lower().startswith(stem):
@@ -527,4 +543,5 @@ def split_affiliation(text, case=None):
         if guessed:
             unsure.append("position")
     institution = nominative_institution(_strip_end(institution).strip("()").strip())
+    institution = institution[:1].upper() + institution[1:]
     return Affiliation(position, department_of(position), institution, locality, tuple(unsure))

@@ -242,7 +242,7 @@ LINK_HINT_RX = re.compile(
 SIGNATURE_RX = re.compile(r"^(председатель|секретарь|составитель|исп\.|подготовил)", re.I)
 URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:)!?]")
 PLACES_RX = re.compile(
-    r"(?:участи\w*|участвовали|собрал\w*|присоединились)[^.]*?"
+    r"(?:участ\w*|собрал\w*|присоединились)[^.]*?"
     r"(?:специалист\w*|представител\w*|сотрудник\w*|коллег\w*|библиотек\w*)?\s+из\s+",
     re.I,
 )
@@ -263,7 +263,11 @@ def rejoin(paragraphs):
         if not p:
             continue
         previous = result[-1] if result else ""
-        broken = re.search(r"[а-яё,]$", previous) and re.match(r"[а-яё]", p)
+        broken = (
+            re.search(r"[а-яё,]$", previous)
+            and re.match(r"[а-яё]", p)
+            and not re.match(rf"(?:г|с|п|пос|д|ст)\.\s*[{UP}]", p)
+        )
         open_quote = (
             previous
             and not re.search(r"[.!?;:]$", previous)
@@ -286,7 +290,7 @@ def strip_marker(p):
 def sentence_end(text, start=0):
     """Index just past the full stop that ends the sentence beginning at start."""
     for m in re.finditer(r"[.!?](?=\s+[«„\"“A-ZА-ЯЁ]|\s*$)", text[start:]):
-        before = text[start : start + m.start()].split(" ")[-1]
+        before = text[start : start + m.start()].split(" ")[-1].lstrip('([«„"“')
         initials = re.fullmatch(r"(?:[А-ЯЁA-Z]\.)*[А-ЯЁA-Z]", before)
         if m.group() == "." and (len(before) == 1 or initials or before.lower() in ABBREVIATIONS):
             continue
@@ -987,8 +991,9 @@ PROTOCOL_HEADING_RX = re.compile(
 )
 AGENDA_RX = re.compile(r"^(?:ПОВЕСТКА(?:\s+ДНЯ)?|Повестка(?:\s+дня)?)\s*[:.]?\s*$")
 INLINE_SECTION_RX = re.compile(
-    r"^(?:\d{1,2}[.)]\s*)?(?:РЕШИЛИ|ПОСТАНОВИЛИ|РЕШЕНИЕ|ПОСТАНОВЛЕНО|РЕШЕНО|Решили|Постановили)"
-    r"\s*:\s*(?P<text>\S.*)$"
+    r"^(?:\d{1,2}[.)]\s*)?(?:решили|постановили|решение|постановлено|решено)"
+    r"\s*:\s*(?P<text>\S.*)$",
+    re.I,
 )
 SERVICE_RX = re.compile(
     r"^(?:присутствовал\w*|присутствует|отсутствовал\w*|приглашен\w*|приглашён\w*|"
