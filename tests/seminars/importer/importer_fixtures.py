@@ -45,6 +45,11 @@ HELD_OUT = {
     "heldout2_protocol_2024": ("heldout2_protocol_2024.txt", "txt"),
     "heldout2_inline_2023": ("heldout2_inline_2023.txt", "txt"),
     "heldout2_town_2024": ("heldout2_town_2024.txt", "txt"),
+    # The third round, written after the fixes the second one prompted; never tuned on.
+    "heldout3_narrative_2024": ("heldout3_narrative_2024.txt", "txt"),
+    "heldout3_protocol_2023": ("heldout3_protocol_2023.txt", "txt"),
+    "heldout3_inline_2025": ("heldout3_inline_2025.txt", "txt"),
+    "heldout3_report_2024": ("heldout3_report_2024.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",
