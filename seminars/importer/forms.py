@@ -24,6 +24,7 @@ UNSURE = {
     "last_name": "падеж или род фамилии определён по догадке — проверьте",
     "place_name": "фамилия совпадает с названием места — проверьте, что это человек",
     "position": "падеж должности определён по догадке — проверьте",
+    "organizer_region": "в документе не назван: определён по регионам докладчиков — проверьте",
 }
 SIGNING_SALT = "seminars.importer.review"
 
@@ -184,6 +185,7 @@ class ReviewForm(forms.Form):
         )
         f["places"].help_text = "По одному на строку: «Хабаровск — Хабаровский край»."
         self._mark("title", s.unsure)
+        self._mark("organizer_region", s.unsure)
         self.talk_rows = []
         for i, talk in enumerate(document.talks):
             p = f"talk-{i}-"

@@ -338,7 +338,7 @@ def _sing_parses(word, kinds):
 
 
 def _proper(parse):
-    return "Surn" in parse.tag or "Name" in parse.tag or "Patr" in parse.tag
+    return any(g in parse.tag for g in ("Surn", "Name", "Patr", "Geox"))
 
 
 def _hyphen_parts(word):
@@ -435,8 +435,9 @@ def names_an_institution(text):
     if is_legal_form(first) or first in LIBRARY_ABBREVIATIONS:
         return True
     for token in text.split(" ")[:6]:
-        nouns = [p for p in _sing_parses(_token_core(token), {"NOUN"}) if not _proper(p)]
-        if nouns:
+        word = _token_core(token)
+        nouns = [p for p in _sing_parses(word, {"NOUN"}) if not _proper(p)]
+        if nouns and not _sing_parses(word, {"ADJF"}):
             return _is_institution_noun(_token_core(token))
     return False
 
@@ -527,7 +528,8 @@ class Affiliation:
 
 def split_affiliation(text, case=None):
     """«position department institution[, г. Город]», in the name's case, in the nominative."""
-    text = _strip_end(text)
+    # «…, директора МБУК «…», которая представила…»: the relative clause is not a workplace.
+    text = _strip_end(re.split(r",?\s+котор\w+\b", text)[0])
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     text, locality = split_town(text)

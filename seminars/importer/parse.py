@@ -226,7 +226,10 @@ TALK_FIRST_VERB_RX = re.compile(
 SECTIONS = [
     ("proposals", r"предложени[яй]|предложили|предлагают"),
     ("recommendations", r"рекомендова\w*|рекомендаци\w*|рекомендует|рекомендуют"),
-    ("decisions", r"\bрешени[ея]\b|\bрешили\b|постановили|\bрешает\b|\bпостановляет\b"),
+    (
+        "decisions",
+        r"\bрешени[ея]\b|\bрешили\b|\bрешено\b|постановили|\bрешает\b|\bпостановляет\b",
+    ),
     ("conclusions", r"определили|\bвыводы?\b|пришли\s+к\s+выводу|констатировали|отметили"),
     ("tasks", r"\bзадач[иа]?\b"),
 ]
@@ -925,6 +928,31 @@ def _organizer_from_header(header):
     return organizer, department
 
 
+ORGANIZER_PATTERNS = [
+    # «24 ноября 2021 года Камчатская краевая детская библиотека организовала семинар»
+    r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(?P<name>.+?)\s+"
+    r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
+    # «Краевая детская библиотека провела краевой вебинар»
+    r"^(?P<name>[А-ЯЁ][^.«»]*?(?:«[^»]*»)?[^.«»]*?)\s+(?:организовал\w*|провел\w*|провёл\w*)",
+    # «… на базе ГБУК «…» прошла конференция», «… состоялся на базе МБУК «…», г. Город.»
+    r"на\s+базе\s+(?P<name>.+?)(?:\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)|\.?$)",
+    # «17 октября в Вологодской областной детской библиотеке прошёл семинар»
+    r"(?<![\w-])в\s+(?P<name>(?:[А-ЯЁ][\w-]*\s+)(?:[\w-]+\s+){0,4}?(?:библиотек|ЦБС|центр|музе)\w*"
+    r"(?:\s+им(?:\.|ени)\s+(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][\w-]+)?)\s+"
+    r"(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)",
+]
+
+
+def _organizer_in(paragraph):
+    """The organiser named in one sentence of the intro, in the nominative, or ""."""
+    for sentence in sentences(paragraph):
+        for pattern in ORGANIZER_PATTERNS:
+            m = re.search(pattern, sentence)
+            if m and names_an_institution(m.group("name").strip(" ,")):
+                return nominative_institution(m.group("name").strip(" ,."))
+    return ""
+
+
 def _organizer_from_intro(paragraphs):
     """(organiser, its department) from the first lines of a report or a protocol."""
     for p in paragraphs:
@@ -941,27 +969,10 @@ def _organizer_from_intro(paragraphs):
         # A protocol's letterhead under its heading: «МБУК «ЦБС», г. Холмск».
         if is_legal_form(p.split(" ")[0]) and len(p) < 200 and not p.rstrip().endswith("."):
             return p.strip(), ""
-    text = " ".join(paragraphs)
-    m = re.search(
-        r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(.+?)\s+"
-        r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
-        text,
-    )
-    if m:
-        return nominative_institution(m.group(1).strip(" ,")), ""
-    # «… на базе ГБУК «…» прошла конференция»
-    m = re.search(r"на\s+базе\s+(.+?)\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)", text)
-    if m:
-        return nominative_institution(m.group(1).strip(" ,")), ""
-    # «17 октября в Вологодской областной детской библиотеке прошёл семинар»
-    m = re.search(
-        r"(?<![\w-])в\s+((?:[А-ЯЁ][\w-]*\s+)(?:[\w-]+\s+){0,4}?(?:библиотек|ЦБС|центр|музе)\w*"
-        r"(?:\s+им(?:\.|ени)\s+(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][\w-]+)?)\s+"
-        r"(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)",
-        text,
-    )
-    if m:
-        return nominative_institution(m.group(1)), ""
+    for p in paragraphs:
+        found = _organizer_in(p)
+        if found:
+            return found, ""
     # «… в КГБУ «…» состоялась конференция»: the first institution of that paragraph.
     for p in paragraphs:
         if not re.search(r"состоял|прош(?:ла|ел|ёл|ло)\b|проходил|организовал|пров[её]л", p):
@@ -1193,6 +1204,19 @@ def parse_paragraphs(paragraphs):
     if seminar.organizer_region is None and seminar.scope in ("municipal", "regional"):
         # «… для библиотекарей Вологодской области»: a local event names its own region.
         seminar.organizer_region = gazetteer.region_for(intro[0] if intro else "")
+    known = {sp.region for talk in talks for sp in talk.speakers if sp.region}
+    if (
+        seminar.organizer_region is None
+        and len(known) == 1
+        and seminar.scope
+        in (
+            "municipal",
+            "regional",
+        )
+    ):
+        # A local event whose speakers all come from one region is held in it; staff confirm.
+        seminar.organizer_region = known.pop()
+        seminar.unsure.append("organizer_region")
     organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
     # A district or regional seminar, or a protocol, gathers its own region's librarians.
     local = seminar.scope in ("municipal", "regional") or protocol
