@@ -50,6 +50,11 @@ HELD_OUT = {
     "heldout3_protocol_2023": ("heldout3_protocol_2023.txt", "txt"),
     "heldout3_inline_2025": ("heldout3_inline_2025.txt", "txt"),
     "heldout3_report_2024": ("heldout3_report_2024.txt", "txt"),
+    # The fourth round, written after the fixes the third one prompted; never tuned on.
+    "heldout4_narrative_2024": ("heldout4_narrative_2024.txt", "txt"),
+    "heldout4_protocol_2025": ("heldout4_protocol_2025.docx.txt", "docx"),
+    "heldout4_inline_2023": ("heldout4_inline_2023.txt", "txt"),
+    "heldout4_news_2025": ("heldout4_news_2025.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",
