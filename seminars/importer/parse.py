@@ -557,7 +557,7 @@ TALK_NOUN_RX = re.compile(
 )
 # Quoted names that are not talks: a library, a club, a project, a book, the seminar itself.
 NOT_TITLE_RX = re.compile(
-    r"(?:(?<![\w-])[А-ЯЁ]{2,6}|библиотек\w*|клуб\w*|проект\w*|акци\w*|программ\w*|конкурс\w*|"
+    r"(?:(?-i:(?<![\w-])[А-ЯЁ]{2,6})|библиотек\w*|клуб\w*|проект\w*|акци\w*|программ\w*|конкурс\w*|"
     r"фестивал\w*|платформ\w*|отдел\w*|сектор\w*|центр\w*|журнал\w*|газет\w*|книг\w*|"
     r"сказк\w*|поэм\w*|роман\w*|повест\w*|студи\w*|кружк?\w*|объединени\w*|семинар\w*|"
     r"конференци\w*|им\.|имени|систем\w*|ресурс\w*|сайт\w*|сообществ\w*|групп\w*|портал\w*)\s*$",
@@ -1201,7 +1201,11 @@ def parse_paragraphs(paragraphs):
         or gazetteer.region_for(" ".join(header))
         or gazetteer.region_for(" ".join(place_line))
     )
-    if seminar.organizer_region is None and seminar.scope in ("municipal", "regional"):
+    if seminar.organizer_region is None and seminar.scope not in (
+        "interregional",
+        "federal",
+        "international",
+    ):
         # «… для библиотекарей Вологодской области»: a local event names its own region.
         seminar.organizer_region = gazetteer.region_for(intro[0] if intro else "")
     known = {sp.region for talk in talks for sp in talk.speakers if sp.region}
