@@ -55,6 +55,11 @@ HELD_OUT = {
     "heldout4_protocol_2025": ("heldout4_protocol_2025.docx.txt", "docx"),
     "heldout4_inline_2023": ("heldout4_inline_2023.txt", "txt"),
     "heldout4_news_2025": ("heldout4_news_2025.txt", "txt"),
+    # The fifth round, written after the fixes the fourth one prompted; never tuned on.
+    "heldout5_narrative_2025": ("heldout5_narrative_2025.docx.txt", "docx"),
+    "heldout5_protocol_2024": ("heldout5_protocol_2024.txt", "txt"),
+    "heldout5_inline_2024": ("heldout5_inline_2024.txt", "txt"),
+    "heldout5_news_2024": ("heldout5_news_2024.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",
