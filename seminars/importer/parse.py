@@ -1008,7 +1008,9 @@ INLINE_SECTION_RX = re.compile(
 )
 SERVICE_RX = re.compile(
     r"^(?:присутствовал\w*|присутствует|отсутствовал\w*|приглашен\w*|приглашён\w*|"
-    r"председател\w*|секретар\w*|модератор\w*|дата\s+проведения|место\s+проведения|"
+    r"председател\w*|секретар\w*|модератор\w*|"
+    r"ведущ(?:ая|ий)\s+(?:семинара|вебинара|круглого|встречи|заседания)|"
+    r"дата\s+проведения|место\s+проведения|"
     r"форма\s+проведения|формат\s+проведения|время\s+проведения|организатор\w*)\b",
     re.I,
 )
@@ -1122,6 +1124,10 @@ def parse_paragraphs(paragraphs):
             if not protocol and i < len(P) and not section_of(P[i]):
                 break
             continue
+        if SERVICE_RX.match(p) or SIGNATURE_RX.match(p):
+            # «Модератор – Иванова И. И.», «Председатель …»: never a speaker.
+            i += 1
+            continue
         if resolution_start is None or protocol:
             single = MARKER_RX.match(p) or len(sentences(p)) == 1
             talk = parse_talk(p) if single else None
@@ -1138,9 +1144,8 @@ def parse_paragraphs(paragraphs):
                     talk_idx.append(i + 1)
                     i += 2
                     continue
-            if not SERVICE_RX.match(p) and not SIGNATURE_RX.match(p):
-                found, previous = narrative_talks(p, previous)
-                add(found, i)
+            found, previous = narrative_talks(p, previous)
+            add(found, i)
         i += 1
     if not talks:
         resolution_start = next((k for k, p in enumerate(P) if section_of(p)), None)

@@ -242,3 +242,24 @@ def test_a_report_without_the_year_takes_it_from_the_page_date():
         "2023-10-17",
         "Вологодская областная детская библиотека",
     )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Модератор вебинара – Рыбакова Алла Петровна, заместитель директора.",
+        "Председатель – СОКОЛОВА Анна Петровна, директор.",
+        "Секретарь: Ким Е. С., библиограф.",
+        "Ведущая семинара – Иванова И. И., методист.",
+    ],
+)
+def test_moderators_chairs_and_secretaries_are_not_speakers(line):
+    document = parse_text(
+        "ИТОГИ СЕМИНАРА «Проверка»\n12.05.2024\n"
+        f"{line}\n"
+        "- «Летнее чтение», докладчик Орлова А. П., библиотекарь МБУК «ЦБС»\n"
+    )
+
+    assert [(t.title, t.speakers[0].last_name) for t in document.talks] == [
+        ("Летнее чтение", "Орлова")
+    ]
