@@ -27,6 +27,9 @@ UNSURE = {
     "organizer_region": "в документе не назван: определён по регионам докладчиков — проверьте",
 }
 SIGNING_SALT = "seminars.importer.review"
+# One review page shows every talk for checking; past a few hundred nobody can check it, and the
+# page itself grows to tens of megabytes.
+MAX_TALKS = 400
 
 
 class UploadForm(forms.Form):
@@ -57,8 +60,23 @@ class UploadForm(forms.Form):
                 "В документе не найдено ни одного доклада. Проверьте, что это резолюция или "
                 "программа с выступлениями, или вставьте текст вручную."
             )
+        if len(document.talks) > MAX_TALKS:
+            raise forms.ValidationError(
+                f"В документе {len(document.talks)} {_talks_word(len(document.talks))} — больше, "
+                f"чем можно проверить на одной странице (не больше {MAX_TALKS}). Разделите "
+                "документ на части по семинарам и загрузите каждую отдельно."
+            )
         data["document"] = document
         return data
+
+
+def _talks_word(n):
+    """«1 доклад», «2 доклада», «5 докладов», «11 докладов»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "доклад"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "доклада"
+    return "докладов"
 
 
 def sign(document):

@@ -143,3 +143,21 @@ def test_double_submitted_confirmation_creates_one_seminar_and_says_so(staff_cli
         f"Семинар «{first}» уже создан: подтверждение пришло дважды. Второй раз ничего не записано."
     ]
     assert first.talks.count() == 12
+
+
+def test_a_document_of_thousands_of_speaker_lines_is_refused_with_a_message(staff_client):
+    lines = ["РЕЗОЛЮЦИЯ", "семинара «Слишком много»", "5 мая 2023 г.", ""]
+    lines += [
+        f"- «Доклад {k}», докладчик Орлова А. П., библиотекарь МБУК «ЦБС г. Чита»"
+        for k in range(401)
+    ]
+
+    response = upload(staff_client, "many.txt", "\n".join(lines).encode())
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "В документе 401 доклад — больше, чем можно проверить на одной странице (не больше "
+        "400). Разделите документ на части по семинарам и загрузите каждую отдельно."
+    ]
+    assert "talk-0-title" not in response.content.decode()
+    assert Seminar.objects.count() == 0
