@@ -20,11 +20,11 @@ NOT_STATED = ("", "не указано")
 DATE_FORMAT = "%d.%m.%Y"
 # What the review page says beside a field the parser was unsure of.
 UNSURE = {
-    "title": "название восстановлено из заглавных букв или из пересказа — проверьте написание",
-    "last_name": "падеж или род фамилии определён по догадке — проверьте",
-    "place_name": "фамилия совпадает с названием места — проверьте, что это человек",
-    "position": "падеж должности определён по догадке — проверьте",
-    "organizer_region": "в документе не назван: определён по регионам докладчиков — проверьте",
+    "title": "название восстановлено из заглавных букв или из пересказа",
+    "last_name": "падеж или род фамилии определён по догадке",
+    "place_name": "фамилия совпадает с названием места — это точно человек?",
+    "position": "падеж должности определён по догадке",
+    "organizer_region": "в документе не назван, определён по регионам докладчиков",
 }
 SIGNING_SALT = "seminars.importer.review"
 # One review page shows every talk for checking; past a few hundred nobody can check it, and the
@@ -103,6 +103,10 @@ def _date(label, value, required=True):
         widget=forms.DateInput(format=DATE_FORMAT, attrs={"size": 10, "placeholder": "ДД.ММ.ГГГГ"}),
         help_text="ДД.ММ.ГГГГ",
     )
+
+
+def _leave_out():
+    return forms.BooleanField(label="не импортировать", label_suffix="", required=False)
 
 
 def _choice(label, choices, value):
@@ -207,8 +211,8 @@ class ReviewForm(forms.Form):
         self.talk_rows = []
         for i, talk in enumerate(document.talks):
             p = f"talk-{i}-"
-            f[p + "title"] = _text(f"Доклад {i + 1}", talk.title, required=True, max_length=500)
-            f[p + "delete"] = forms.BooleanField(label="не импортировать", required=False)
+            f[p + "title"] = _text("Название доклада", talk.title, required=True, max_length=500)
+            f[p + "delete"] = _leave_out()
             self._mark(p + "title", talk.unsure, "title")
             speakers = []
             for j, sp in enumerate(talk.speakers):
@@ -237,7 +241,7 @@ class ReviewForm(forms.Form):
                 speakers.append(q)
             self.talk_rows.append((p, speakers))
         r = document.resolution
-        f["resolution_delete"] = forms.BooleanField(label="не импортировать", required=False)
+        f["resolution_delete"] = _leave_out()
         f["preamble"] = _text("Вступление резолюции", r.preamble, rows=3)
         self.item_rows = []
         for k, item in enumerate(r.items):
@@ -246,7 +250,7 @@ class ReviewForm(forms.Form):
                 label="Раздел", choices=ResolutionItem.Section, initial=item.section
             )
             f[p + "text"] = _text("Текст", item.text, required=True, rows=3)
-            f[p + "delete"] = forms.BooleanField(label="не импортировать", required=False)
+            f[p + "delete"] = _leave_out()
             self.item_rows.append(p)
         f["closing"] = _text("Заключение резолюции", r.closing, rows=3)
         self.link_rows = []
@@ -256,7 +260,7 @@ class ReviewForm(forms.Form):
             f[p + "url"] = forms.URLField(
                 label="Адрес", initial=link.url, required=False, assume_scheme="https"
             )
-            f[p + "delete"] = forms.BooleanField(label="не импортировать", required=False)
+            f[p + "delete"] = _leave_out()
             self.link_rows.append(p)
 
     def _mark(self, name, unsure, key=None):

@@ -49,7 +49,7 @@ def test_a_guessed_case_is_marked_on_the_review_page(staff_client):
     )
 
     assert review.context["form"].unsure == {
-        "talk-0-speaker-0-last_name": "падеж или род фамилии определён по догадке — проверьте"
+        "talk-0-speaker-0-last_name": "падеж или род фамилии определён по догадке"
     }
     assert "<strong>Проверьте:</strong> падеж или род фамилии" in review.content.decode()
 
