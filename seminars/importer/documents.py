@@ -10,6 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A .docx is a zip: a 1.5 MB file can unpack to gigabytes. The text of a 300-page report is a few
+# megabytes of XML and pictures are stored as they are, so 100 MB unpacked is generous.
+DEFAULT_MAX_DOCX_UNPACKED_BYTES = 100 * 1024 * 1024
+CHUNK = 1024 * 1024
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 
 # Magic bytes of formats people rename to .docx by mistake.
@@ -29,11 +33,15 @@ class DocumentError(Exception):
     """A document we cannot read; the message is shown to the user as is."""
 
 
-def max_upload_bytes():
+def _setting(name, default):
     try:
-        return getattr(settings, "IMPORT_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+        return getattr(settings, name, default)
     except ImproperlyConfigured:  # the parser also runs outside a configured project
-        return DEFAULT_MAX_UPLOAD_BYTES
+        return default
+
+
+def max_upload_bytes():
+    return _setting("IMPORT_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
 def _size(size):
@@ -176,13 +184,11 @@ def read_docx(data):
         raise DocumentError(f"Это не документ .docx, а {what}, переименованный в .docx.")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocumentError("Файл повреждён или это не документ .docx.")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "word/document.xml" not in archive.namelist():
-            raise DocumentError("Это архив, но не документ Word (.docx).")
+    package = _unpacked_within_limit(data)
     import docx  # heavy; only .docx needs it
 
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(package)
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise DocumentError("Документ .docx повреждён, его не удалось открыть.") from exc
     numbering = _Numbering(document)
@@ -203,6 +209,45 @@ def _read_blocks(parent, numbering, paragraphs):
             content = block.find(f"{W}sdtContent")
             if content is not None:
                 _read_blocks(content, numbering, paragraphs)
+
+
+def _unpacked_within_limit(data):
+    """The package re-stored uncompressed, read in chunks so no part unpacks past the limit.
+
+    python-docx reads each part whole, and zipfile trusts the size an entry declares while it
+    inflates: a part that lies about its size could fill the memory before the check fails.
+    """
+    limit = _setting("IMPORT_MAX_DOCX_UNPACKED_BYTES", DEFAULT_MAX_DOCX_UNPACKED_BYTES)
+    refusal = DocumentError(
+        f"Документ .docx распаковывается больше чем в {_size(limit)} — так не бывает у "
+        "обычного текста. Возможно, файл повреждён или составлен нарочно; сохраните документ "
+        "заново или вставьте текст."
+    )
+    out = io.BytesIO()
+    try:
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy,
+        ):
+            if "word/document.xml" not in archive.namelist():
+                raise DocumentError("Это архив, но не документ Word (.docx).")
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > limit:
+                raise refusal
+            total = 0
+            for info in infos:
+                chunks = []
+                with archive.open(info) as part:
+                    while chunk := part.read(CHUNK):
+                        total += len(chunk)
+                        if total > limit:
+                            raise refusal
+                        chunks.append(chunk)
+                copy.writestr(info, b"".join(chunks), compress_type=zipfile.ZIP_STORED)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise DocumentError("Документ .docx повреждён, его не удалось открыть.") from exc
+    out.seek(0)
+    return out
 
 
 def _paragraph_text(p, numbering):

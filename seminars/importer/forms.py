@@ -1,5 +1,7 @@
 """Forms of the admin page «Импорт резолюции»: upload or paste, then review every field."""
 
+import datetime
+
 from django import forms
 from django.core import signing
 
@@ -8,13 +10,26 @@ from seminars.models import ResolutionItem, Seminar
 
 from . import gazetteer
 from .documents import DocumentError, read_text, read_upload
-from .match import LibraryIndex, person_candidates
+from .match import LibraryIndex, PeopleIndex
 from .parse import Link, ParsedDocument, Place, parse_paragraphs
 from .parse import ResolutionItem as ParsedItem
 
 NEW = "new"
 NEW_LABEL = "создать новую запись"
+NOT_STATED = ("", "не указано")
+DATE_FORMAT = "%d.%m.%Y"
+# What the review page says beside a field the parser was unsure of.
+UNSURE = {
+    "title": "название восстановлено из заглавных букв или из пересказа",
+    "last_name": "падеж или род фамилии определён по догадке",
+    "place_name": "фамилия совпадает с названием места — это точно человек?",
+    "position": "падеж должности определён по догадке",
+    "organizer_region": "в документе не назван, определён по регионам докладчиков",
+}
 SIGNING_SALT = "seminars.importer.review"
+# One review page shows every talk for checking; past a few hundred nobody can check it, and the
+# page itself grows to tens of megabytes.
+MAX_TALKS = 400
 
 
 class UploadForm(forms.Form):
@@ -45,8 +60,23 @@ class UploadForm(forms.Form):
                 "В документе не найдено ни одного доклада. Проверьте, что это резолюция или "
                 "программа с выступлениями, или вставьте текст вручную."
             )
+        if len(document.talks) > MAX_TALKS:
+            raise forms.ValidationError(
+                f"В документе {len(document.talks)} {_talks_word(len(document.talks))} — больше, "
+                f"чем можно проверить на одной странице (не больше {MAX_TALKS}). Разделите "
+                "документ на части по семинарам и загрузите каждую отдельно."
+            )
         data["document"] = document
         return data
+
+
+def _talks_word(n):
+    """«1 доклад», «2 доклада», «5 докладов», «11 докладов»."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "доклад"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "доклада"
+    return "докладов"
 
 
 def sign(document):
@@ -62,6 +92,27 @@ def unsign(value):
 
 def _region_choices():
     return [("", "—")] + [(r.name, r.name) for r in Region.objects.order_by("sort_key")]
+
+
+def _date(label, value, required=True):
+    return forms.DateField(
+        label=label,
+        initial=datetime.date.fromisoformat(value) if value else None,
+        required=required,
+        input_formats=[DATE_FORMAT, "%Y-%m-%d"],
+        widget=forms.DateInput(format=DATE_FORMAT, attrs={"size": 10, "placeholder": "ДД.ММ.ГГГГ"}),
+        help_text="ДД.ММ.ГГГГ",
+    )
+
+
+def _leave_out():
+    return forms.BooleanField(label="не импортировать", label_suffix="", required=False)
+
+
+def _choice(label, choices, value):
+    return forms.ChoiceField(
+        label=label, choices=[NOT_STATED, *choices.choices], initial=value or "", required=False
+    )
 
 
 def _text(label, value, required=False, rows=None, max_length=None):
@@ -112,26 +163,40 @@ class ReviewForm(forms.Form):
         self.parsed = document
         self.fields["document"].initial = sign(document)
         index = LibraryIndex()
+        self.people = PeopleIndex([sp for talk in document.talks for sp in talk.speakers])
         regions = _region_choices()
         s = document.seminar
         f = self.fields
+        self.unsure = {}
         f["title"] = _text("Название", s.title, required=True, max_length=500)
-        f["kind"] = forms.ChoiceField(label="Вид", choices=Seminar.Kind, initial=s.kind or "other")
-        f["scope"] = forms.ChoiceField(
-            label="Уровень", choices=Seminar.Scope, initial=s.scope or "regional"
+        f["kind"] = _choice("Вид", Seminar.Kind, s.kind)
+        f["scope"] = _choice("Уровень", Seminar.Scope, s.scope)
+        f["format"] = _choice("Формат", Seminar.Format, s.format)
+        f["use_defaults"] = forms.BooleanField(
+            label="Записать значения по умолчанию для неуказанных вида, уровня и формата",
+            required=False,
+            help_text="Вид — семинар, уровень — региональный, формат — очный. Отметьте, только "
+            "если это верно: в документе они не названы.",
         )
-        f["format"] = forms.ChoiceField(
-            label="Формат", choices=Seminar.Format, initial=s.format or "offline"
-        )
-        f["date"] = forms.DateField(label="Дата начала", initial=s.date)
-        f["end_date"] = forms.DateField(label="Дата окончания", initial=s.end_date, required=False)
+        f["date"] = _date("Дата начала", s.date)
+        f["end_date"] = _date("Дата окончания", s.end_date, required=False)
         f["organizer"] = _text("Организатор", s.organizer, required=True, max_length=300)
         f["organizer_match"] = self._library_choice(index, s.organizer, s.organizer_id)
+        f["organizer_locality"] = _text(
+            "Населённый пункт организатора", s.organizer_locality, max_length=150
+        )
         f["organizer_region"] = forms.ChoiceField(
             label="Регион организатора", choices=regions, initial=s.organizer_region, required=False
         )
         f["organizer_department"] = _text(
             "Отдел организатора", s.organizer_department, max_length=200
+        )
+        f["participants_count"] = forms.IntegerField(
+            label="Число участников",
+            initial=s.participants_count,
+            required=False,
+            min_value=0,
+            max_value=100_000,
         )
         f["goal"] = _text("Цель", s.goal, rows=2)
         f["description"] = _text("Описание", s.description, rows=6)
@@ -141,11 +206,14 @@ class ReviewForm(forms.Form):
             rows=4,
         )
         f["places"].help_text = "По одному на строку: «Хабаровск — Хабаровский край»."
+        self._mark("title", s.unsure)
+        self._mark("organizer_region", s.unsure)
         self.talk_rows = []
         for i, talk in enumerate(document.talks):
             p = f"talk-{i}-"
-            f[p + "title"] = _text(f"Доклад {i + 1}", talk.title, required=True, max_length=500)
-            f[p + "delete"] = forms.BooleanField(label="не импортировать", required=False)
+            f[p + "title"] = _text("Название доклада", talk.title, required=True, max_length=500)
+            f[p + "delete"] = _leave_out()
+            self._mark(p + "title", talk.unsure, "title")
             speakers = []
             for j, sp in enumerate(talk.speakers):
                 q = f"{p}speaker-{j}-"
@@ -160,9 +228,20 @@ class ReviewForm(forms.Form):
                 )
                 f[q + "person"] = self._person_choice(sp)
                 f[q + "library"] = self._library_choice(index, sp.institution, sp.institution_id)
+                f[q + "locality"] = _text(
+                    "Населённый пункт библиотеки", sp.locality, max_length=150
+                )
+                f[
+                    q + "locality"
+                ].help_text = "Для новой библиотеки: город или село, где она находится."
+                self._mark(q + "last_name", sp.unsure, "last_name")
+                if gazetteer.find_town(sp.last_name) or gazetteer.canonical_region(sp.last_name):
+                    self.unsure[q + "last_name"] = UNSURE["place_name"]
+                self._mark(q + "position", sp.unsure, "position")
                 speakers.append(q)
             self.talk_rows.append((p, speakers))
         r = document.resolution
+        f["resolution_delete"] = _leave_out()
         f["preamble"] = _text("Вступление резолюции", r.preamble, rows=3)
         self.item_rows = []
         for k, item in enumerate(r.items):
@@ -170,8 +249,8 @@ class ReviewForm(forms.Form):
             f[p + "section"] = forms.ChoiceField(
                 label="Раздел", choices=ResolutionItem.Section, initial=item.section
             )
-            f[p + "text"] = _text(f"Пункт {k + 1}", item.text, required=True, rows=3)
-            f[p + "delete"] = forms.BooleanField(label="не импортировать", required=False)
+            f[p + "text"] = _text("Текст", item.text, required=True, rows=3)
+            f[p + "delete"] = _leave_out()
             self.item_rows.append(p)
         f["closing"] = _text("Заключение резолюции", r.closing, rows=3)
         self.link_rows = []
@@ -181,11 +260,15 @@ class ReviewForm(forms.Form):
             f[p + "url"] = forms.URLField(
                 label="Адрес", initial=link.url, required=False, assume_scheme="https"
             )
+            f[p + "delete"] = _leave_out()
             self.link_rows.append(p)
 
-    @staticmethod
-    def _person_choice(speaker):
-        people = person_candidates(speaker)
+    def _mark(self, name, unsure, key=None):
+        if (key or name) in unsure:
+            self.unsure[name] = UNSURE[key or name]
+
+    def _person_choice(self, speaker):
+        people = self.people.candidates(speaker)
         choices = [(str(p.pk), f"{p.full_name} (№{p.pk})") for p in people]
         initial = str(speaker.person_id) if speaker.person_id else NEW
         return forms.ChoiceField(
@@ -201,21 +284,28 @@ class ReviewForm(forms.Form):
             label="Библиотека в базе", choices=[*choices, (NEW, NEW_LABEL)], initial=initial
         )
 
+    def _row(self, name):
+        """A bound field with what the parser was unsure of, for the template."""
+        return {"field": self[name], "unsure": self.unsure.get(name, "")}
+
     def sections(self):
         """Bound fields grouped the way the document reads, for the template."""
         seminar = [
-            self[name]
+            self._row(name)
             for name in (
                 "title",
                 "kind",
                 "scope",
                 "format",
+                "use_defaults",
                 "date",
                 "end_date",
                 "organizer",
                 "organizer_match",
+                "organizer_locality",
                 "organizer_region",
                 "organizer_department",
+                "participants_count",
                 "goal",
                 "description",
                 "places",
@@ -223,11 +313,11 @@ class ReviewForm(forms.Form):
         ]
         talks = [
             {
-                "title": self[p + "title"],
+                "title": self._row(p + "title"),
                 "delete": self[p + "delete"],
                 "speakers": [
                     [
-                        self[q + name]
+                        self._row(q + name)
                         for name in (
                             "last_name",
                             "first_name",
@@ -237,6 +327,7 @@ class ReviewForm(forms.Form):
                             "department",
                             "institution",
                             "library",
+                            "locality",
                             "region",
                         )
                     ]
@@ -246,15 +337,26 @@ class ReviewForm(forms.Form):
             for p, speakers in self.talk_rows
         ]
         items = [
-            [self[p + "section"], self[p + "text"], self[p + "delete"]] for p in self.item_rows
+            {
+                "delete": self[p + "delete"],
+                "fields": [self._row(p + "section"), self._row(p + "text")],
+            }
+            for p in self.item_rows
         ]
-        links = [[self[p + "title"], self[p + "url"]] for p in self.link_rows]
+        links = [
+            {
+                "delete": self[p + "delete"],
+                "fields": [self._row(p + "title"), self._row(p + "url")],
+            }
+            for p in self.link_rows
+        ]
         return {
             "seminar": seminar,
             "talks": talks,
-            "preamble": self["preamble"],
+            "resolution_delete": self["resolution_delete"],
+            "preamble": self._row("preamble"),
             "items": items,
-            "closing": self["closing"],
+            "closing": self._row("closing"),
             "links": links,
         }
 
@@ -265,6 +367,14 @@ class ReviewForm(forms.Form):
         kept = [p for p, _ in self.talk_rows if not data.get(p + "delete")]
         if not kept:
             raise forms.ValidationError("Оставьте хотя бы один доклад.")
+        if not data.get("use_defaults"):
+            for name in ("kind", "scope", "format"):
+                if name in data and not data[name]:
+                    self.add_error(
+                        name,
+                        "В документе не указано. Выберите значение или отметьте «Записать "
+                        "значения по умолчанию».",
+                    )
         return data
 
     def reviewed_document(self):
@@ -272,9 +382,13 @@ class ReviewForm(forms.Form):
         data = self.cleaned_data
         doc = self.parsed
         s = doc.seminar
-        for name in ("title", "kind", "scope", "format", "organizer", "organizer_department"):
-            setattr(s, name, data[name])
+        for name in ("title", "organizer", "organizer_department", "organizer_locality"):
+            setattr(s, name, data[name].strip())
+        # Left «не указано» only when staff chose the defaults (save.py applies them).
+        for name in ("kind", "scope", "format"):
+            setattr(s, name, data[name] or None)
         s.goal, s.description = data["goal"], data["description"]
+        s.participants_count = data["participants_count"]
         s.date = data["date"].isoformat()
         s.end_date = data["end_date"].isoformat() if data["end_date"] else None
         s.organizer_region = data["organizer_region"] or None
@@ -293,6 +407,7 @@ class ReviewForm(forms.Form):
                     "position",
                     "department",
                     "institution",
+                    "locality",
                 ):
                     setattr(sp, name, data[q + name].strip())
                 sp.region = data[q + "region"] or None
@@ -300,15 +415,18 @@ class ReviewForm(forms.Form):
                 sp.institution_id = _chosen(data[q + "library"])
             talks.append(talk)
         doc.talks = talks
-        doc.resolution.preamble = data["preamble"]
-        doc.resolution.closing = data["closing"]
+        keep_resolution = not data["resolution_delete"]
+        doc.resolution.preamble = data["preamble"] if keep_resolution else ""
+        doc.resolution.closing = data["closing"] if keep_resolution else ""
         doc.resolution.items = [
             ParsedItem(data[p + "section"], data[p + "text"])
             for p in self.item_rows
-            if not data[p + "delete"]
+            if keep_resolution and not data[p + "delete"]
         ]
         doc.links = [
-            Link(data[p + "url"], data[p + "title"]) for p in self.link_rows if data[p + "url"]
+            Link(data[p + "url"], data[p + "title"])
+            for p in self.link_rows
+            if data[p + "url"] and not data[p + "delete"]
         ]
         return doc
 

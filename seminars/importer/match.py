@@ -2,18 +2,53 @@
 
 A person matches on the same surname, first name and patronymic, or the same surname with initials
 that agree («Иванова И. И.» ↔ «Иванова Ирина Ивановна»). A library matches on its name, short name
-or «legal form + name», ignoring case, ё/е, quotes and the words «г.», «города», «им.», «имени» —
-and, for a library inside a ЦБС, on its parent as well.
+or «legal form + name», ignoring case, ё/е, quotes, a trailing «, г. Город», how the legal form is
+spelled («МБУК» or «муниципальное бюджетное учреждение культуры») and the words «г.», «города»,
+«им.», «имени» — and, for a library inside a ЦБС, on its parent as well («филиал № 5»).
+
+Everything is read in a fixed number of queries per document, whatever its length.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
 
 from core.text import fold, sort_key
 from libraries.models import Library
 from people.models import Person
 
-from .names import depths, is_legal_form, strip_outer_quotes
+from .names import depths, is_legal_form, split_town, strip_outer_quotes
+
+# «муниципальное бюджетное учреждение культуры» → «МБУК»: the words whose initials make the form.
+LEGAL_FORM_WORDS_RX = re.compile(
+    r"(?<![\w-])((?:(?:федеральн|государственн|краев|областн|республиканск|муниципальн|"
+    r"бюджетн|казенн|казённ|автономн|общеобразовательн)\w*\s+)+)"
+    r"(учреждени\w*)(\s+(?:культуры|дополнительного\s+образования))?(?![\w-])",
+    re.I,
+)
+SPELLED_INITIALS = {"краев": "К", "областн": "О", "республиканск": "Р"}
+PEOPLE_PER_QUERY = 300
+
+
+def abbreviate_legal_form(text):
+    """The spelled-out legal form at the start of a name as its usual abbreviation."""
+
+    def initials(m):
+        words = [*m.group(1).split(), m.group(2)]
+        letters = "".join(
+            next((v for k, v in SPELLED_INITIALS.items() if w.lower().startswith(k)), w[0].upper())
+            for w in words
+        )
+        if m.group(3):
+            letters += "К" if "культур" in m.group(3) else "ДО"
+        return letters
+
+    return LEGAL_FORM_WORDS_RX.sub(initials, text or "", count=1)
+
 
 SHORT_NAMES = {
     "централизованная библиотечная система": "ЦБС",
@@ -24,7 +59,7 @@ SHORT_NAMES = {
 
 def library_key(text):
     """«МБУК «ЦБС г. Чита»» and «мбук цбс чита» give the same key."""
-    t = fold(text or "")
+    t = fold(abbreviate_legal_form(split_town(text or "")[0]))
     t = re.sub(r"[«»„“”\"'()]", " ", t)
     t = re.sub(r"(?<![\w-])(?:им\.|имени|г\.|гор\.|города|город|г\.о\.)(?=\s|$|\w)", " ", t)
     t = re.sub(r"№\s*", "№", t)
@@ -67,8 +102,18 @@ def _part(text):
     return LibraryPart("", strip_outer_quotes(text) if text[:1] in '«„"' else text)
 
 
+BRANCH_RX = re.compile(r"филиал\w*\s*№\s*(\d+)", re.I)
+
+
+def branch_number(name):
+    """«Библиотека-филиал № 5», «филиал №5» → "5": how a ЦБС tells its branches apart."""
+    m = BRANCH_RX.search(name or "")
+    return m.group(1) if m else None
+
+
 def split_institution(text):
     """Parts of a workplace, outermost first: a ЦБС, then its branch."""
+    text = abbreviate_legal_form(split_town(text or "")[0])
     if not text:
         return []
     d = depths(text)
@@ -91,16 +136,21 @@ class LibraryIndex:
 
     def __init__(self):
         self.by_key = {}
-        self.libraries = {}
+        self.branches = {}
         for library in Library.objects.select_related("parent", "region"):
-            self.libraries[library.pk] = library
-            keys = {library_key(library.name)}
-            if library.short_name:
-                keys.add(library_key(library.short_name))
-            if library.legal_form:
-                keys.add(library_key(f"{library.legal_form} {library.name}"))
-            for key in keys:
-                self.by_key.setdefault(key, []).append(library)
+            self.add(library)
+
+    def add(self, library):
+        keys = {library_key(library.name)}
+        if library.short_name:
+            keys.add(library_key(library.short_name))
+        if library.legal_form:
+            keys.add(library_key(f"{library.legal_form} {library.name}"))
+        for key in keys:
+            self.by_key.setdefault(key, []).append(library)
+        number = branch_number(library.name)
+        if library.parent_id and number:
+            self.branches.setdefault((library.parent_id, number), []).append(library)
 
     def find(self, part, parent):
         found = []
@@ -108,6 +158,10 @@ class LibraryIndex:
             for library in self.by_key.get(key, []):
                 if library.parent_id == (parent.pk if parent else None) and library not in found:
                     found.append(library)
+        number = branch_number(part.name)
+        if not found and parent and number:
+            # «филиал № 5» of a ЦБС is its branch number 5, however the branch is named.
+            found = list(self.branches.get((parent.pk, number), []))
         return found
 
     def match(self, institution):
@@ -140,42 +194,53 @@ def _agrees(written, stored):
     return written == stored
 
 
-def person_candidates(speaker):
-    """Existing people who may be this speaker, the exact match first."""
-    full = " ".join(p for p in (speaker.last_name, speaker.first_name, speaker.patronymic) if p)
-    exact = list(Person.objects.filter(sort_key=sort_key(full)))
-    similar = [
-        person
-        for person in Person.objects.lookalikes(
-            speaker.last_name, speaker.first_name, speaker.patronymic
+class PeopleIndex:
+    """The people who share a surname with any speaker, read in a few queries."""
+
+    def __init__(self, speakers):
+        surnames = sorted({sort_key(s.last_name) for s in speakers if s.last_name.strip()})
+        self.by_surname = defaultdict(list)
+        for k in range(0, len(surnames), PEOPLE_PER_QUERY):
+            chunk = surnames[k : k + PEOPLE_PER_QUERY]
+            query = reduce(or_, (Q(sort_key__startswith=f"{key} ") for key in chunk))
+            for person in Person.objects.filter(query).order_by("sort_key", "pk"):
+                self.by_surname[sort_key(person.last_name)].append(person)
+
+    def candidates(self, speaker):
+        """Existing people who may be this speaker, the exact match first."""
+        people = self.by_surname.get(sort_key(speaker.last_name), [])
+        full = sort_key(
+            " ".join(filter(None, (speaker.last_name, speaker.first_name, speaker.patronymic)))
         )
-        if person not in exact
-        and _agrees(speaker.first_name, person.first_name)
-        and _agrees(speaker.patronymic, person.patronymic)
-    ]
-    return exact + similar
+        exact = [p for p in people if p.sort_key == full]
+        similar = [
+            p
+            for p in people
+            if p not in exact
+            and fold(p.first_name.strip())[:1] == fold(speaker.first_name.strip())[:1]
+            and _agrees(speaker.first_name, p.first_name)
+            and _agrees(speaker.patronymic, p.patronymic)
+        ]
+        return exact + similar
 
 
 def match_document(document):
     """Fill person_id and institution_id (and the organiser's) where one record clearly fits."""
     index = LibraryIndex()
+    speakers = [speaker for talk in document.talks for speaker in talk.speakers]
+    people = PeopleIndex(speakers)
     organizer, _ = index.match(document.seminar.organizer)
     document.seminar.organizer_id = organizer.pk if organizer else None
-    for talk in document.talks:
-        for speaker in talk.speakers:
-            people = person_candidates(speaker)
-            exact = [
-                p
-                for p in people
-                if sort_key(p.full_name)
-                == sort_key(f"{speaker.last_name} {speaker.first_name} {speaker.patronymic}")
-            ]
-            chosen = exact[:1] or (people if len(people) == 1 else [])
-            speaker.person_id = chosen[0].pk if chosen else None
-            library, candidates = index.match(speaker.institution)
-            speaker.institution_id = library.pk if library else None
-            if speaker.region is None:
-                # A library of the same name elsewhere in the archive knows its region.
-                known = next((lib.region for lib in candidates if lib.region_id), None)
-                speaker.region = known.name if known else None
+    for speaker in speakers:
+        found = people.candidates(speaker)
+        full = sort_key(f"{speaker.last_name} {speaker.first_name} {speaker.patronymic}")
+        exact = [p for p in found if p.sort_key == full]
+        chosen = exact[:1] or (found if len(found) == 1 else [])
+        speaker.person_id = chosen[0].pk if chosen else None
+        library, candidates = index.match(speaker.institution)
+        speaker.institution_id = library.pk if library else None
+        if speaker.region is None:
+            # A library of the same name elsewhere in the archive knows its region.
+            known = next((lib.region for lib in candidates if lib.region_id), None)
+            speaker.region = known.name if known else None
     return document

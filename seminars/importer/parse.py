@@ -12,12 +12,20 @@ from . import gazetteer
 from .documents import read_text
 from .names import (
     ABBREVIATIONS,
+    POSITION_RX,
+    UP,
+    department_of,
     depths,
     is_legal_form,
     match_name,
+    names_an_institution,
     nominative_institution,
+    nominative_name,
+    nominative_phrase,
     split_affiliation,
+    split_town,
     strip_outer_quotes,
+    town_nominative,
 )
 
 
@@ -30,14 +38,18 @@ class Speaker:
     institution: str = ""
     department: str = ""
     region: str | None = None
+    locality: str = ""
     person_id: int | None = None
     institution_id: int | None = None
+    # Fields the parser guessed (a case form, a name that could be a place): staff check them.
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Talk:
     title: str
     speakers: list[Speaker] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,10 +89,13 @@ class Seminar:
     organizer: str = ""
     organizer_department: str = ""
     organizer_region: str | None = None
+    organizer_locality: str = ""
     organizer_id: int | None = None
     goal: str = ""
+    participants_count: int | None = None
     description: str = ""
     places: list[Place] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -105,7 +120,11 @@ class ParsedDocument:
         return cls(
             seminar=Seminar(**s),
             talks=[
-                Talk(t["title"], [Speaker(**sp) for sp in t.get("speakers") or []])
+                Talk(
+                    t["title"],
+                    [Speaker(**sp) for sp in t.get("speakers") or []],
+                    t.get("unsure") or [],
+                )
                 for t in data.get("talks") or []
             ],
             resolution=Resolution(**resolution),
@@ -136,6 +155,8 @@ DATE_PATTERNS = [
     re.compile(rf"\b(\d{{1,2}})\s+{MONTH}{DASH}(\d{{1,2}})\s+{MONTH}\s+(\d{{4}})", re.I),
     re.compile(rf"«?\b(\d{{1,2}})»?\s+{MONTH}\s+(\d{{4}})", re.I),
     re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})(?:" + DASH + r"(\d{1,2})\.(\d{1,2})\.(\d{4}))?"),
+    # «17 октября» without the year: a news page gives the year in its own date.
+    re.compile(rf"«?\b(\d{{1,2}})»?\s+{MONTH}(?!\s*\d)", re.I),
 ]
 
 KINDS = [
@@ -165,11 +186,17 @@ FORMATS = [
 FORMAT_RXS = [
     re.compile(r"(?:формат|форма)\s+проведения\s*[:—–-]?\s*(\S+)", re.I),
     re.compile(r"в\s+формате\s+(\S+)", re.I),
+    re.compile(r"(\S+)-формат\w*", re.I),
+    re.compile(
+        r"(?:проходил\w*|прош(?:ёл|ел|ла|ло|ли)|проведен\w*|состоял\w*)\s+(онлайн|дистанционно|заочно)",
+        re.I,
+    ),
     re.compile(r"(?:в|во)\s+(\S+?)(?:\s+и\s+\S+)?\s+(?:формат|режим|форм)\w*", re.I),
     re.compile(r"(\S+)\s+формат\w*", re.I),
 ]
 DOC_TYPE_RX = re.compile(
-    r"^(резолюция|программа|решение|итоги|отч[её]т|пресс-релиз|информация|информационн\w+ письм\w+)"
+    r"^(резолюция|программа|решение|итоги|отч[её]т|пресс-релиз|информация|протокол|справка|"
+    r"информационн\w+ (?:письм|справк)\w+|аналитическ\w+ справк\w+)"
     r"(?![\w-])",
     re.I,
 )
@@ -199,7 +226,10 @@ TALK_FIRST_VERB_RX = re.compile(
 SECTIONS = [
     ("proposals", r"предложени[яй]|предложили|предлагают"),
     ("recommendations", r"рекомендова\w*|рекомендаци\w*|рекомендует|рекомендуют"),
-    ("decisions", r"\bрешени[ея]\b|\bрешили\b|постановили|\bрешает\b|\bпостановляет\b"),
+    (
+        "decisions",
+        r"\bрешени[ея]\b|\bрешили\b|\bрешено\b|постановили|\bрешает\b|\bпостановляет\b",
+    ),
     ("conclusions", r"определили|\bвыводы?\b|пришли\s+к\s+выводу|констатировали|отметили"),
     ("tasks", r"\bзадач[иа]?\b"),
 ]
@@ -215,7 +245,7 @@ LINK_HINT_RX = re.compile(
 SIGNATURE_RX = re.compile(r"^(председатель|секретарь|составитель|исп\.|подготовил)", re.I)
 URL_RX = re.compile(r"(?:https?://|www\.)[^\s<>«»\"]+[^\s<>«»\".,;:)!?]")
 PLACES_RX = re.compile(
-    r"(?:участи\w*|участвовали|собрал\w*|присоединились)[^.]*?"
+    r"(?:участ\w*|собрал\w*|присоединились)[^.]*?"
     r"(?:специалист\w*|представител\w*|сотрудник\w*|коллег\w*|библиотек\w*)?\s+из\s+",
     re.I,
 )
@@ -225,14 +255,31 @@ PLACES_RX = re.compile(
 
 
 def rejoin(paragraphs):
-    """Glue paragraphs broken in mid-sentence («Выход в» / blank / «медиапространство…»)."""
+    """Glue paragraphs broken in mid-sentence («Выход в» / blank / «медиапространство…»).
+
+    A line whose quote is still open («…: опыт» / «Соловьёвской библиотеки»») goes on in the
+    next one too, unless that one starts a new item.
+    """
     result = []
     for p in paragraphs:
         p = p.strip()
         if not p:
             continue
-        if result and re.search(r"[а-яё,]$", result[-1]) and re.match(r"[а-яё]", p):
-            result[-1] = f"{result[-1]} {p}"
+        previous = result[-1] if result else ""
+        broken = (
+            re.search(r"[а-яё,]$", previous)
+            and re.match(r"[а-яё]", p)
+            and not re.match(rf"(?:г|с|п|пос|д|ст)\.\s*[{UP}]", p)
+        )
+        open_quote = (
+            previous
+            and not re.search(r"[.!?;:]$", previous)
+            and depths(previous)[-1] > 0
+            and not MARKER_RX.match(p)
+            and not PROTOCOL_HEADING_RX.match(p)
+        )
+        if broken or open_quote:
+            result[-1] = f"{previous} {p}"
         else:
             result.append(p)
     return result
@@ -246,8 +293,9 @@ def strip_marker(p):
 def sentence_end(text, start=0):
     """Index just past the full stop that ends the sentence beginning at start."""
     for m in re.finditer(r"[.!?](?=\s+[«„\"“A-ZА-ЯЁ]|\s*$)", text[start:]):
-        before = text[start : start + m.start()].split(" ")[-1]
-        if m.group() == "." and (len(before) == 1 or before.lower() in ABBREVIATIONS):
+        before = text[start : start + m.start()].split(" ")[-1].lstrip('([«„"“')
+        initials = re.fullmatch(r"(?:[А-ЯЁA-Z]\.)*[А-ЯЁA-Z]", before)
+        if m.group() == "." and (len(before) == 1 or initials or before.lower() in ABBREVIATIONS):
             continue
         return start + m.end()
     return len(text)
@@ -265,10 +313,12 @@ def first_quoted(text):
     return None
 
 
-def parse_date(text):
+def parse_date(text, year=None):
     """(date, end_date) as ISO strings from the first date written in text."""
     best = None
     for k, rx in enumerate(DATE_PATTERNS):
+        if k == 4 and (year is None or best is not None):
+            continue
         m = rx.search(text)
         if m and (best is None or m.start() < best[1].start()):
             best = (k, m)
@@ -288,6 +338,8 @@ def parse_date(text):
         elif k == 2:
             start = datetime.date(int(g[2]), MONTHS[g[1].lower()], int(g[0]))
             end = None
+        elif k == 4:
+            start, end = datetime.date(year, MONTHS[g[1].lower()], int(g[0])), None
         else:
             start = datetime.date(int(g[2]), int(g[1]), int(g[0]))
             end = datetime.date(int(g[5]), int(g[4]), int(g[3])) if g[3] else None
@@ -309,6 +361,23 @@ def detect_kind(text):
     return kind, None
 
 
+SCOPE_NOUN_RX = re.compile(
+    r"(?:[\w-]+\s+)?(?:методическ\w+\s+)?(?:объединени|совет|совещани|заседани|встреч|чтени|"
+    + "|".join(rx for _, rx in KINDS)
+    + r")\w*",
+    re.I,
+)
+
+
+def detect_scope(text):
+    """«районного методического объединения» → municipal: an adjective before an event noun."""
+    for m in re.finditer(r"[\w-]+", text):
+        for scope, rx in SCOPES:
+            if re.search(rx, m.group(), re.I) and SCOPE_NOUN_RX.match(text, m.end() + 1):
+                return scope
+    return None
+
+
 def detect_format(text):
     for format_rx in FORMAT_RXS:
         for m in format_rx.finditer(text):
@@ -324,8 +393,12 @@ def detect_format(text):
 CONNECTOR_RX = re.compile(r",\s*и\s+|\s+и\s+|,\s*|;\s*")
 
 
-def parse_speakers(text):
-    """Speakers written one after another: «А, должность, и Б, должность, Учреждение»."""
+def parse_speakers(text, case=None, gender=None):
+    """Speakers written one after another: «А, должность, и Б, должность, Учреждение».
+
+    case and gender are hints from the words around (a verb «выступила», «слово предоставили»
+    takes the dative); names, positions and libraries come back in the nominative.
+    """
     text = text.strip().lstrip(":—–-").strip()
     first = match_name(text, 0)
     if not first:
@@ -347,17 +420,21 @@ def parse_speakers(text):
         found.append(nxt)
         pos = nxt[3]
     speakers = []
-    for k, (_, _, name, end) in enumerate(found):
+    for k, (_, _, written, end) in enumerate(found):
         stop = found[k + 1][0] if k + 1 < len(found) else len(text)
-        position, department, institution = split_affiliation(text[end:stop])
+        name, name_case, _ = nominative_name(written, case, gender if len(found) == 1 else None)
+        affiliation = split_affiliation(text[end:stop], name_case)
+        unsure = ["last_name"] if name.unsure else []
         speakers.append(
             Speaker(
                 last_name=name.last_name,
                 first_name=name.first_name,
                 patronymic=name.patronymic,
-                position=position,
-                institution=institution,
-                department=department,
+                position=affiliation.position,
+                institution=affiliation.institution,
+                department=affiliation.department,
+                locality=affiliation.locality,
+                unsure=[*unsure, *affiliation.unsure],
             )
         )
     # «А, должность, и Б, должность, Учреждение»: the institution is shared.
@@ -365,13 +442,15 @@ def parse_speakers(text):
         if not speaker.institution:
             later = next((s for s in speakers[k + 1 :] if s.institution), None)
             if later:
-                speaker.institution = later.institution
+                speaker.institution, speaker.locality = later.institution, later.locality
     for speaker in speakers:
-        speaker.region = gazetteer.region_for(speaker.institution)
+        speaker.region = gazetteer.region_for(speaker.institution) or gazetteer.region_for(
+            speaker.locality
+        )
     return speakers
 
 
-def _speaker_first(body):
+def _speaker_first(body, case=None, gender=None):
     """«Иванова И. И., должность, Учреждение — «Title»» (dash, colon or full stop)."""
     if not match_name(body, 0):
         return None
@@ -395,20 +474,21 @@ def _speaker_first(body):
             continue  # «Библиотека семейного чтения – филиал №7»
         if match_name(right, 0) and not right.startswith(("«", "„", '"', "“")):
             continue
-        speakers = parse_speakers(left)
+        speakers = parse_speakers(left, case, gender)
         if speakers:
             return Talk(strip_outer_quotes(right), speakers)
     return None
 
 
-def parse_talk(p):
+def parse_talk(p, case=None):
     """A Talk if the paragraph is a talk line, else None."""
     _, body = strip_marker(p)
     if len(body) < 10:
         return None
+    gender = _verb_gender(body)
     m = TALK_FIRST_VERB_RX.match(body)
     if m:
-        speakers = parse_speakers(m.group("speakers"))
+        speakers = parse_speakers(m.group("speakers"), case, gender)
         if speakers:
             return Talk(strip_outer_quotes(m.group("title")), speakers)
     m = SPEAKER_KEYWORD_RX.search(body)
@@ -417,8 +497,8 @@ def parse_talk(p):
         rest = body[m.end() :]
         if rest.rstrip(". ").endswith(")") and "(" in body[m.start() : m.end()]:
             rest = rest.rstrip(". ")[:-1]
-        return Talk(title, parse_speakers(rest))
-    talk = _speaker_first(body)
+        return Talk(title, parse_speakers(rest, case, gender))
+    talk = _speaker_first(body, case, gender)
     if talk:
         return talk
     if body[:1] in '«„"“':
@@ -426,7 +506,7 @@ def parse_talk(p):
         if quoted:
             rest = body[quoted[1] :]
             rest = re.sub(r"^\s*[,.;:—–-]?\s*\(?", "", rest)
-            speakers = parse_speakers(rest)
+            speakers = parse_speakers(rest, case, gender)
             if speakers:
                 return Talk(strip_outer_quotes(body[: quoted[1]]), speakers)
     # An unquoted title, then a dash or colon, then the speaker.
@@ -456,6 +536,245 @@ def _speakers_only(p):
     if match_name(body, 0) and not _speaker_first(body):
         return parse_speakers(body)
     return []
+
+
+# --- narrative reports and protocols ---------------------------------------------------------
+
+# A verb of speech in any tense and gender: «выступила», «рассказал», «поделились опытом».
+SPEECH_VERB_RX = re.compile(
+    r"(?<![\w-])(?:выступ(?:ил|ает|ают|ал)\w*|рассказ(?:ал|ыва)\w*|представ(?:ил|ля)\w*|"
+    r"подел(?:ил|ят|ит)\w*|познакоми\w*|ознакоми\w*|знакоми\w*|пров(?:[её]л|ел|од)\w*|"
+    r"осветил\w*|сделал\w*|подготовил\w*|презентовал\w*|доложил\w*|сообщил\w*|"
+    r"обратил\w*|остановил\w*|раскрыл\w*|продолжил\w*|предостав\w*)(?![\w-])",
+    re.I,
+)
+# Nouns after which the quoted phrase is the talk's title.
+TALK_NOUN_RX = re.compile(
+    r"(?:доклад|сообщени|выступлени|презентаци|мастер-класс|консультаци|тем[аеуыой]|вопрос|"
+    r"информаци|обзор|практикум|лекци|бесед|рекомендаци|урок|тренинг|онлайн-урок|мини-лекци)"
+    r"\w*\s*(?:на\s+тему\s*)?[:—–-]?\s*$",
+    re.I,
+)
+# Quoted names that are not talks: a library, a club, a project, a book, the seminar itself.
+NOT_TITLE_RX = re.compile(
+    r"(?:(?-i:(?<![\w-])[А-ЯЁ]{2,6})|библиотек\w*|клуб\w*|проект\w*|акци\w*|программ\w*|конкурс\w*|"
+    r"фестивал\w*|платформ\w*|отдел\w*|сектор\w*|центр\w*|журнал\w*|газет\w*|книг\w*|"
+    r"сказк\w*|поэм\w*|роман\w*|повест\w*|студи\w*|кружк?\w*|объединени\w*|семинар\w*|"
+    r"конференци\w*|им\.|имени|систем\w*|ресурс\w*|сайт\w*|сообществ\w*|групп\w*|портал\w*)\s*$",
+    re.I,
+)
+MODERATOR_RX = re.compile(r"модератор|председател|секретар|вед(?:ущ\w+|ела|[её]л)\s+семинар", re.I)
+# Where an affiliation written after a name ends.
+AFTER_AFFILIATION_RX = re.compile(
+    r",?\s*(?:котор\w+|выступив|рассказав|представив|отметив|подчеркнув|поделившись|"
+    r"(?:с|в)\s+(?:сво\w+\s+)?(?:доклад|сообщени|выступлени|презентаци|информаци)\w*)\b|"
+    r"\s+[—–-]\s|\)|;",
+    re.I,
+)
+TALK_NOUN_OPENING_RX = re.compile(
+    r"(?:[А-ЯЁ]\w+\s+)?(?:выступлени|доклад|сообщени|презентаци)\w*\s+(?!на\b|о\b|об\b)", re.I
+)
+PRONOUN_RX = re.compile(r"^(?:[А-ЯЁ]\w*\s+)?(?:она|он|ею|им)\b", re.I)
+ABOUT_RX = re.compile(r"(?:рассказал\w*|рассказыва\w*)\s+(об?|обо)\s+([^«„\"“]+?)(?=,\s|$)", re.I)
+SLOVO_RX = re.compile(r"предостав\w*\s*$", re.I)
+GOVERNING_NOUN_RX = re.compile(
+    r"(?:выступлени|сообщени|доклад|информаци|презентаци)[еяюуи]?м?\s*$", re.I
+)
+
+
+def sentences(text):
+    """The sentences of a paragraph; initials and «им.», «г.» do not end one."""
+    found, start = [], 0
+    while start < len(text):
+        end = sentence_end(text, start)
+        found.append(text[start:end].strip())
+        start = end
+    return [s for s in found if s]
+
+
+def quoted_spans(text):
+    """(start, end) of every top-level quoted phrase."""
+    d = depths(text)
+    spans, start = [], None
+    for i in range(len(text)):
+        if d[i] == 0 and d[i + 1] == 1:
+            start = i
+        elif start is not None and d[i] >= 1 and d[i + 1] == 0:
+            spans.append((start, i + 1))
+            start = None
+    if start is not None:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _verb_gender(text):
+    for m in SPEECH_VERB_RX.finditer(text):
+        word = m.group().lower()
+        if re.search(r"(?:ла|лась)$", word):
+            return "femn"
+        if re.search(r"(?:[её]л|ил|ал|ял|лся)$", word):
+            return "masc"
+    return None
+
+
+def _names_in(text):
+    """[(start, end, Name)] of names written outside quotes and not after «им.»."""
+    d = depths(text)
+    found, pos = [], 0
+    for m in re.finditer(rf"(?<![\w.-])[{UP}]", text):
+        if m.start() < pos or d[m.start()]:
+            continue
+        if re.search(r"(?:им\.|имени)\s*(?:[А-ЯЁ]\.\s*)*$", text[: m.start()]):
+            continue
+        name = match_name(text, m.start())
+        if name:
+            found.append((m.start(), name[1], name[0]))
+            pos = name[1]
+    return found
+
+
+def _title_span(text, exclude=()):
+    """The quoted phrase that names the talk, as (start, end), or None."""
+    candidates = []
+    for start, end in quoted_spans(text):
+        if any(a <= start < b for a, b in exclude):
+            continue
+        before = text[:start].rstrip()
+        if TALK_NOUN_RX.search(before):
+            return start, end
+        if not NOT_TITLE_RX.search(before):
+            candidates.append((start, end))
+    return candidates[0] if candidates else None
+
+
+def _affiliation_text(sentence, start, end, lower_bound):
+    """(text of position and workplace, its span) around the name at sentence[start:end]."""
+    after = sentence[end:]
+    if re.match(r"\s*,", after):
+        rest = after[re.match(r"\s*,\s*", after).end() :]
+        d = depths(rest)
+        stop = len(rest)
+        for m in AFTER_AFFILIATION_RX.finditer(rest):
+            if not d[m.start()]:
+                stop = m.start()
+                break
+        for m in SPEECH_VERB_RX.finditer(rest[:stop]):
+            if not d[m.start()]:
+                stop = m.start()
+                break
+        for q_start, _ in quoted_spans(rest[:stop]):
+            if not NOT_TITLE_RX.search(rest[:q_start].rstrip()):
+                stop = q_start
+                break
+        text = rest[:stop].strip(" ,")
+        if text and (POSITION_RX.match(text) or re.match(r"[«А-ЯЁ]", text)):
+            offset = end + (len(after) - len(rest))
+            return text, (offset, offset + stop)
+    before = sentence[lower_bound:start]
+    d = depths(before)
+    for m in POSITION_RX.finditer(before):
+        if d[m.start()]:
+            continue
+        text = before[m.start() :].strip(" ,")
+        if re.search(r"(?:её|его)\s*$", before[: m.start()]):
+            text = f"{text} {_institution_in(sentence)}".strip()
+        return text, (lower_bound + m.start(), start)
+    return "", (start, start)
+
+
+def _institution_in(sentence):
+    """«Об опыте Кирилловской районной библиотеки рассказала её директор»: the library."""
+    m = re.search(r"((?:[А-ЯЁ][\w-]+(?:ой|ей|ого|его)\s+)(?:[\w-]+\s+){0,3}библиотек\w*)", sentence)
+    return nominative_institution(m.group(1)) if m else ""
+
+
+def _speaker(sentence, start, end, written, lower_bound, case=None, gender=None):
+    text, span = _affiliation_text(sentence, start, end, lower_bound)
+    before = sentence[lower_bound:start]
+    hint = case
+    if SLOVO_RX.search(before[: span[0] - lower_bound] if span[0] < start else before):
+        hint = "datv"
+    elif GOVERNING_NOUN_RX.search(sentence[: min(span[0], start)]):
+        hint = "gent"
+    name, name_case, _ = nominative_name(written, hint, gender)
+    if POSITION_RX.match(text):
+        text = text[:1].lower() + text[1:]  # «Ведущий методист Н. И. Кожевникова…»
+    affiliation = split_affiliation(text, name_case)
+    speaker = Speaker(
+        last_name=name.last_name,
+        first_name=name.first_name,
+        patronymic=name.patronymic,
+        position=affiliation.position,
+        institution=affiliation.institution,
+        department=affiliation.department,
+        locality=affiliation.locality,
+        unsure=[*(["last_name"] if name.unsure else []), *affiliation.unsure],
+    )
+    speaker.region = gazetteer.region_for(speaker.institution) or gazetteer.region_for(
+        speaker.locality
+    )
+    return speaker, span
+
+
+def talk_in_sentence(sentence, previous=None, implicit_verb=False, case=None):
+    """(Talk or None, the last person named) for one sentence of a report or protocol entry."""
+    sentence = sentence.strip().rstrip(".")
+    # «Выступление заведующей … Кравцовой О. И. «…» вызвало интерес»: the noun is the verb.
+    verb = SPEECH_VERB_RX.search(sentence) or TALK_NOUN_OPENING_RX.match(sentence)
+    names = _names_in(sentence)
+    speakers, spans = [], []
+    gender = _verb_gender(sentence)
+    bound = 0
+    for start, end, written in names:
+        speaker, span = _speaker(sentence, start, end, written, bound, case, gender)
+        speakers.append(speaker)
+        spans.append((min(start, span[0]), max(end, span[1])))
+        bound = max(end, span[1])
+    last = speakers[-1] if speakers else previous
+    if not (verb or implicit_verb) or MODERATOR_RX.search(sentence):
+        return None, last
+    if not speakers:
+        if previous is None or not PRONOUN_RX.match(sentence):
+            return None, last
+        speakers = [previous]
+    span = _title_span(sentence, spans)
+    unsure = []
+    if span:
+        title = strip_outer_quotes(sentence[span[0] : span[1]])
+    else:
+        about = ABOUT_RX.search(sentence)
+        if not about:
+            return None, last
+        title = f"{about.group(1).capitalize()} {about.group(2).strip()}"
+        unsure = ["title"]
+    talk = Talk(title, speakers[:1] if not implicit_verb else speakers)
+    talk.unsure = unsure
+    return talk, last
+
+
+def inline_talks(p):
+    """«Тема» (Фамилия И. О., библиотека, город), «Тема» (…) written in one paragraph."""
+    talks = []
+    for start, end in quoted_spans(p):
+        m = re.match(r"\s*\(([^()]*(?:\([^()]*\)[^()]*)*)\)", p[end:])
+        if m and match_name(m.group(1).strip(), 0):
+            speakers = parse_speakers(m.group(1))
+            if speakers:
+                talks.append(Talk(strip_outer_quotes(p[start:end]), speakers))
+    return talks
+
+
+def narrative_talks(p, previous=None):
+    """Talks told sentence by sentence, and the last person named (for «Она выступила…»)."""
+    talks = inline_talks(p)
+    if len(talks) >= 2:
+        return talks, previous
+    talks = []
+    for sentence in sentences(p):
+        talk, previous = talk_in_sentence(sentence, previous)
+        if talk:
+            talks.append(talk)
+    return talks, previous
 
 
 # --- the whole document ----------------------------------------------------------------------
@@ -535,7 +854,7 @@ def _place(item, default_kind_noun=None):
     item = item.strip().strip(".")
     if not item:
         return None
-    if default_kind_noun and re.fullmatch(r"[А-ЯЁа-яё-]+(?:ой|ей)", item):
+    if default_kind_noun and re.fullmatch(r"[А-ЯЁа-яё-]+(?:ой|ей|ого|его)", item):
         item = f"{item} {default_kind_noun}"
     town = gazetteer.find_town(item)
     region = gazetteer.region_for(item)
@@ -553,6 +872,11 @@ def _place(item, default_kind_noun=None):
     canonical = gazetteer.canonical_region(item)
     if canonical:
         return Place(canonical, "region", canonical)
+    # A town the gazetteer does not know yet: pymorphy3 knows most Russian place names.
+    if re.fullmatch(rf"[{UP}][\w-]+", item):
+        town = town_nominative(item)
+        if town:
+            return Place(town, "locality", None)
     return None
 
 
@@ -566,17 +890,20 @@ def _places(text):
     places = []
     for k, item in enumerate(items):
         noun = None
-        if re.fullmatch(r"\s*[А-ЯЁа-яё-]+(?:ой|ей)\s*", item):
-            # «Ивановской, Орловской и Владимирской областей»
+        if re.fullmatch(r"\s*[А-ЯЁа-яё-]+(?:ой|ей|ого|его)\s*", item):
+            # «Ивановской, Орловской и Владимирской областей», «Облученского и … районов»
             for later in items[k + 1 :]:
-                tail = re.search(r"(областей|краев|краёв|республик)\s*$", later)
+                tail = re.search(r"(областей|краев|краёв|республик|районов)\s*$", later)
                 if tail:
-                    noun = {"областей": "области", "республик": "республики"}.get(
-                        tail.group(1), "края"
-                    )
+                    noun = {
+                        "областей": "области",
+                        "республик": "республики",
+                        "районов": "района",
+                    }.get(tail.group(1), "края")
                     break
         item = re.sub(r"\bобластей\b", "области", item)
         item = re.sub(r"\bкра[её]в\b", "края", item)
+        item = re.sub(r"\bрайонов\b", "района", item)
         place = _place(item, noun)
         if place and place not in places:
             places.append(place)
@@ -589,7 +916,7 @@ def _organizer_from_header(header):
         text = p.strip().rstrip(".")
         if not organizer and (
             re.search(r"(?<![\w-])(?:[КМГФО]*[БАК]?УК?|МБУ|ГБУ|КГБУ|ФГБУ)(?![\w-])", text)
-            or re.search(r"библиотек|ЦБС", text, re.I)
+            or (re.search(r"библиотек|ЦБС", text, re.I) and names_an_institution(text))
         ):
             organizer = text
         elif (
@@ -601,23 +928,51 @@ def _organizer_from_header(header):
     return organizer, department
 
 
+ORGANIZER_PATTERNS = [
+    # «24 ноября 2021 года Камчатская краевая детская библиотека организовала семинар»
+    r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(?P<name>.+?)\s+"
+    r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
+    # «Краевая детская библиотека провела краевой вебинар»
+    r"^(?P<name>[А-ЯЁ][^.«»]*?(?:«[^»]*»)?[^.«»]*?)\s+(?:организовал\w*|провел\w*|провёл\w*)",
+    # «… на базе ГБУК «…» прошла конференция», «… состоялся на базе МБУК «…», г. Город.»
+    r"на\s+базе\s+(?P<name>.+?)(?:\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)|\.?$)",
+    # «17 октября в Вологодской областной детской библиотеке прошёл семинар»
+    r"(?<![\w-])в\s+(?P<name>(?:[А-ЯЁ][\w-]*\s+)(?:[\w-]+\s+){0,4}?(?:библиотек|ЦБС|центр|музе)\w*"
+    r"(?:\s+им(?:\.|ени)\s+(?:[А-ЯЁ]\.\s*){0,2}[А-ЯЁ][\w-]+)?)\s+"
+    r"(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)",
+]
+
+
+def _organizer_in(paragraph):
+    """The organiser named in one sentence of the intro, in the nominative, or ""."""
+    for sentence in sentences(paragraph):
+        for pattern in ORGANIZER_PATTERNS:
+            m = re.search(pattern, sentence)
+            if m and names_an_institution(m.group("name").strip(" ,")):
+                return nominative_institution(m.group("name").strip(" ,."))
+    return ""
+
+
 def _organizer_from_intro(paragraphs):
+    """(organiser, its department) from the first lines of a report or a protocol."""
     for p in paragraphs:
         m = ORGANIZER_RX.search(p)
         if m:
-            return m.group(1).strip().rstrip(".")
-    text = " ".join(paragraphs)
-    m = re.search(
-        r"(?:\d{4}\s+(?:года|г\.)|\d{2}\.\d{2}\.\d{4})\s+(?:на базе\s+)?(.+?)\s+"
-        r"(?:организовал\w*|провел\w*|провёл\w*|проводил\w*)",
-        text,
-    )
-    if m:
-        return nominative_institution(m.group(1).strip(" ,"))
-    # «… на базе ГБУК «…» прошла конференция»
-    m = re.search(r"на\s+базе\s+(.+?)\s+(?:прош(?:ла|ел|ёл|ло)|состоял\w*|проходил\w*)", text)
-    if m:
-        return nominative_institution(m.group(1).strip(" ,"))
+            # «Организатор: ГБУК «…», отдел методической работы.»
+            value = m.group(1).strip().rstrip(".")
+            d = depths(value)
+            for cut in re.finditer(r",\s*(?=(?:отдел|сектор|центр|служба)\b)", value):
+                if not d[cut.start()]:
+                    return value[: cut.start()], department_of(value[cut.end() :])
+            return value, ""
+    for p in paragraphs[:6]:
+        # A protocol's letterhead under its heading: «МБУК «ЦБС», г. Холмск».
+        if is_legal_form(p.split(" ")[0]) and len(p) < 200 and not p.rstrip().endswith("."):
+            return p.strip(), ""
+    for p in paragraphs:
+        found = _organizer_in(p)
+        if found:
+            return found, ""
     # «… в КГБУ «…» состоялась конференция»: the first institution of that paragraph.
     for p in paragraphs:
         if not re.search(r"состоял|прош(?:ла|ел|ёл|ло)\b|проходил|организовал|пров[её]л", p):
@@ -625,8 +980,8 @@ def _organizer_from_intro(paragraphs):
         for m in re.finditer(r"(?<![\w-])([А-ЯЁ]{2,7})\s+(?=[«„\"“])", p):
             quoted = first_quoted(p[m.end() :])
             if is_legal_form(m.group(1)) and quoted and quoted[0] == 0:
-                return p[m.start() : m.end() + quoted[1]]
-    return ""
+                return p[m.start() : m.end() + quoted[1]], ""
+    return "", ""
 
 
 def _links(paragraphs):
@@ -641,31 +996,156 @@ def _links(paragraphs):
     return links
 
 
+PROTOCOL_HEADING_RX = re.compile(
+    r"^(?:\d{1,2}[.)]\s*)?(?P<word>СЛУШАЛИ|ВЫСТУПИЛИ|ВЫСТУПИЛ[АИ]?|ДОКЛАДЫВАЛ[АИ]?|Слушали|Выступили)"
+    r"\s*[:—–-]?\s*(?P<rest>.*)$"
+)
+AGENDA_RX = re.compile(r"^(?:ПОВЕСТКА(?:\s+ДНЯ)?|Повестка(?:\s+дня)?)\s*[:.]?\s*$")
+INLINE_SECTION_RX = re.compile(
+    r"^(?:\d{1,2}[.)]\s*)?(?:решили|постановили|решение|постановлено|решено)"
+    r"\s*:\s*(?P<text>\S.*)$",
+    re.I,
+)
+SERVICE_RX = re.compile(
+    r"^(?:присутствовал\w*|присутствует|отсутствовал\w*|приглашен\w*|приглашён\w*|"
+    r"председател\w*|секретар\w*|модератор\w*|"
+    r"ведущ(?:ая|ий)\s+(?:семинара|вебинара|круглого|встречи|заседания)|"
+    r"дата\s+проведения|место\s+проведения|"
+    r"форма\s+проведения|формат\s+проведения|время\s+проведения|организатор\w*)\b",
+    re.I,
+)
+PARTICIPANTS_RX = re.compile(
+    r"(?:участ\w*|присутствовал\w*|подключил\w*|собрал\w*|присоединил\w*)[^.\d]{0,60}?"
+    r"(\d{1,4})\s+(?:человек|специалист|библиотекар|участник|представител|сотрудник|работник|"
+    r"коллег|слушател|педагог)|"
+    r"(\d{1,4})\s+(?:человек|специалист|библиотекар|участник|представител|сотрудник|работник|"
+    r"коллег|слушател|педагог)\w*[^.\d]{0,40}?(?:участ\w*|присутствовал\w*|подключил\w*|собрал\w*)",
+    re.I,
+)
+
+
+def _participants(text):
+    m = PARTICIPANTS_RX.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _protocol_talks(text, case):
+    """Talks of one entry under «СЛУШАЛИ:» / «ВЫСТУПИЛИ:»: the verb is the heading."""
+    _, body = strip_marker(text)
+    talk = parse_talk(body, case)
+    if talk:
+        return [talk]
+    talk, _ = talk_in_sentence(body, implicit_verb=True, case=case)
+    return [talk] if talk else []
+
+
+def _sentence_case(title):
+    """«ЧИТАЕМ ВМЕСТЕ: ФОРМЫ…» → «Читаем вместе: формы…» (proper names then need a look)."""
+    letters = [c for c in title if c.isalpha()]
+    if len(letters) < 4 or not all(c.isupper() for c in letters):
+        return title, False
+    lowered = title.lower()
+    return lowered[:1].upper() + lowered[1:], True
+
+
 def parse_paragraphs(paragraphs):
     P = rejoin(paragraphs)
+    protocol = any(PROTOCOL_HEADING_RX.match(p) for p in P)
 
-    # Talks: the first run of talk lines, up to the first resolution heading after them.
-    talks, talk_idx = [], []
+    talks, talk_idx, skipped = [], [], set()
+    resolution = Resolution()
+    resolution_start = last_item = None
+    previous = None
     i = 0
-    resolution_start = None
+
+    def add(found, index):
+        talks.extend(found)
+        talk_idx.extend([index] * len(found))
+
     while i < len(P):
-        if talks and section_of(P[i]):
-            resolution_start = i
-            break
-        talk = parse_talk(P[i])
-        if talk:
-            talks.append(talk)
-            talk_idx.append(i)
+        p = P[i]
+        if AGENDA_RX.match(p):
+            skipped.add(i)
+            i += 1
+            while i < len(P) and strip_marker(P[i])[0] and not PROTOCOL_HEADING_RX.match(P[i]):
+                skipped.add(i)
+                i += 1
+            continue
+        heading = PROTOCOL_HEADING_RX.match(p)
+        if heading:
+            # «СЛУШАЛИ: Петрову Светлану Игоревну» names the speaker in the accusative.
+            case = "accs" if heading.group("word").lower() == "слушали" else None
+            add(_protocol_talks(heading.group("rest"), case) if heading.group("rest") else [], i)
+            skipped.add(i)
+            i += 1
+            while i < len(P) and not (
+                PROTOCOL_HEADING_RX.match(P[i])
+                or section_of(P[i])
+                or INLINE_SECTION_RX.match(P[i])
+                or SIGNATURE_RX.match(P[i])
+            ):
+                found = _protocol_talks(P[i], case)
+                if not found:
+                    break
+                add(found, i)
+                i += 1
+            continue
+        inline = INLINE_SECTION_RX.match(p)
+        if inline and (talks or protocol):
+            resolution_start = i if resolution_start is None else resolution_start
+            resolution.items.append(ResolutionItem("decisions", inline.group("text")))
+            last_item = i
             i += 1
             continue
-        title = _title_only(P[i])
-        if title and i + 1 < len(P):
-            speakers = _speakers_only(P[i + 1])
-            if speakers:
-                talks.append(Talk(title, speakers))
-                talk_idx.extend([i, i + 1])
-                i += 2
+        section = section_of(p)
+        if section and (talks or protocol):
+            if resolution_start is None:
+                resolution_start = i
+                between = [
+                    P[k]
+                    for k in range((talk_idx[-1] + 1) if talk_idx else 0, i)
+                    if k not in skipped and not section_of(P[k])
+                ]
+                if len(p.split()) > 4:
+                    resolution.preamble = p
+                elif between and talks:
+                    resolution.preamble = "\n\n".join(between)
+            i += 1
+            marked = None
+            while i < len(P) and not section_of(P[i]) and not PROTOCOL_HEADING_RX.match(P[i]):
+                marker, body = strip_marker(P[i])
+                if marked is None:
+                    marked = bool(marker)
+                if (marked and not marker) or (not marked and CLOSING_STOP_RX.match(P[i])):
+                    break
+                resolution.items.append(ResolutionItem(section, body))
+                last_item = i
+                i += 1
+            if not protocol and i < len(P) and not section_of(P[i]):
+                break
+            continue
+        if SERVICE_RX.match(p) or SIGNATURE_RX.match(p):
+            # «Модератор – Иванова И. И.», «Председатель …»: never a speaker.
+            i += 1
+            continue
+        if resolution_start is None or protocol:
+            single = MARKER_RX.match(p) or len(sentences(p)) == 1
+            talk = parse_talk(p) if single else None
+            if talk:
+                add([talk], i)
+                previous = talk.speakers[-1] if talk.speakers else previous
+                i += 1
                 continue
+            title = _title_only(p)
+            if title and i + 1 < len(P):
+                speakers = _speakers_only(P[i + 1])
+                if speakers:
+                    add([Talk(title, speakers)], i)
+                    talk_idx.append(i + 1)
+                    i += 2
+                    continue
+            found, previous = narrative_talks(p, previous)
+            add(found, i)
         i += 1
     if not talks:
         resolution_start = next((k for k, p in enumerate(P) if section_of(p)), None)
@@ -677,91 +1157,155 @@ def parse_paragraphs(paragraphs):
     intro_start = (title_idx + 1) if title_idx is not None else len(header)
     if doc_idx is not None and title_idx is None:
         intro_start = doc_idx + 1
-    intro = P[intro_start:first_talk]
+    intro = [P[k] for k in range(intro_start, first_talk) if k not in skipped]
     if intro and talk_idx and intro[-1].endswith(":"):
         intro = intro[:-1]  # «В ходе семинара были заслушаны выступления:»
     heading_text = " ".join(P[doc_idx if doc_idx is not None else 0 : intro_start])
     intro_text = " ".join(intro)
+    seminar = Seminar()
     if not title:
         title = _title_from_intro(intro_text)
-    seminar = Seminar(title=title)
+    if not title and doc_idx is not None and re.match(r"протокол", P[doc_idx], re.I):
+        # «ПРОТОКОЛ / заседания методического совета» → «Заседание методического совета».
+        line = P[doc_idx + 1] if doc_idx + 1 < len(P) else ""
+        if re.match(r"[а-яё]", line):
+            title = nominative_phrase(line)[0]
+            title = title[:1].upper() + title[1:]
+            seminar.unsure.append("title")
+    title, guessed = _sentence_case(title)
+    if guessed:
+        seminar.unsure.append("title")
+    seminar.title = title
     seminar.kind, seminar.scope = detect_kind(heading_text)
     if not seminar.kind:
         seminar.kind, seminar.scope = detect_kind(intro_text)
-    seminar.date, seminar.end_date = parse_date(heading_text)
-    if not seminar.date:
-        seminar.date, seminar.end_date = parse_date(intro_text)
+    if not seminar.scope:
+        seminar.scope = detect_scope(heading_text) or detect_scope(intro_text)
+    # A news page's own date line comes before the title: the event's date is in the text.
+    year = _page_year(header)
+    own_heading = " ".join(P[len(header) : intro_start])
+    for text in (own_heading, intro_text, " ".join(header)):
+        seminar.date, seminar.end_date = parse_date(text, year)
+        if seminar.date:
+            break
     seminar.format = detect_format(heading_text + " " + intro_text)
     if not seminar.format and seminar.kind == "webinar":
         seminar.format = "online"
     seminar.organizer, seminar.organizer_department = _organizer_from_header(header)
     if not seminar.organizer:
-        seminar.organizer = _organizer_from_intro([heading_text, *intro])
+        seminar.organizer, seminar.organizer_department = _organizer_from_intro(
+            [heading_text, *intro]
+        )
+    seminar.organizer, seminar.organizer_locality = split_town(seminar.organizer)
+    seminar.organizer_locality = _canonical_town(seminar.organizer_locality)
     # The organiser's own name may not say where it is; the letterhead or the place line may.
     place_line = [p for p in intro[:1] if len(p) < 80]
     seminar.organizer_region = (
         gazetteer.region_for(seminar.organizer)
+        or gazetteer.region_for(seminar.organizer_locality)
         or gazetteer.region_for(" ".join(header))
         or gazetteer.region_for(" ".join(place_line))
     )
+    if seminar.organizer_region is None and seminar.scope not in (
+        "interregional",
+        "federal",
+        "international",
+    ):
+        # «… для библиотекарей Вологодской области»: a local event names its own region.
+        seminar.organizer_region = gazetteer.region_for(intro[0] if intro else "")
+    known = {sp.region for talk in talks for sp in talk.speakers if sp.region}
+    if (
+        seminar.organizer_region is None
+        and len(known) == 1
+        and seminar.scope
+        in (
+            "municipal",
+            "regional",
+        )
+    ):
+        # A local event whose speakers all come from one region is held in it; staff confirm.
+        seminar.organizer_region = known.pop()
+        seminar.unsure.append("organizer_region")
     organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
+    # A district or regional seminar, or a protocol, gathers its own region's librarians.
+    local = seminar.scope in ("municipal", "regional") or protocol
     for talk in talks:
         for speaker in talk.speakers:
+            speaker.locality = _canonical_town(speaker.locality)
             same = gazetteer.fold(strip_outer_quotes(speaker.institution)) == organizer_key
-            # A district or regional seminar gathers its own region's librarians.
-            local = seminar.scope in ("municipal", "regional")
             if speaker.region is None and (same or local):
                 speaker.region = seminar.organizer_region
     seminar.goal = _goal(intro_text)
+    seminar.participants_count = _participants(intro_text)
     seminar.places = _places(intro_text)
-    seminar.description = "\n\n".join(
-        p for p in intro if not (LINK_HINT_RX.search(p) and URL_RX.search(p))
-    )
+    for place in seminar.places:
+        if place.region is None and local:
+            place.region = seminar.organizer_region
 
-    # Resolution: sections of items, a preamble and a closing.
-    resolution = Resolution()
-    tail_start = (talk_idx[-1] + 1) if talk_idx else first_talk
-    trailing = []
-    if resolution_start is not None:
-        between = [
-            p for p in P[tail_start:resolution_start] if not section_of(p) and not parse_talk(p)
-        ]
-        heading = P[resolution_start]
-        if len(heading.split()) > 4:
-            resolution.preamble = heading
-        elif between:
-            resolution.preamble = "\n\n".join(between)
-        i = resolution_start
-        while i < len(P):
-            section = section_of(P[i])
-            if not section:
-                trailing = P[i:]
-                break
-            i += 1
-            marked = None
-            while i < len(P) and not section_of(P[i]):
-                marker, body = strip_marker(P[i])
-                if marked is None:
-                    marked = bool(marker)
-                if (marked and not marker) or (not marked and CLOSING_STOP_RX.match(P[i])):
-                    break
-                resolution.items.append(ResolutionItem(section, body))
-                i += 1
-            if i < len(P) and not section_of(P[i]):
-                trailing = P[i:]
-                break
-    else:
-        trailing = P[tail_start:]
-    closing = []
-    for p in trailing:
-        if LINK_HINT_RX.search(p) or SIGNATURE_RX.match(p) or parse_talk(p):
-            continue
-        closing.append(p)
-    resolution.closing = "\n\n".join(closing) if resolution.items else ""
+    # Resolution: the closing after the last item; what follows the talks otherwise.
+    tail_start = max([k + 1 for k in talk_idx] + [(last_item or 0) + 1 if last_item else 0])
+    if resolution_start is None:
+        tail_start = (talk_idx[-1] + 1) if talk_idx else first_talk
+    trailing = [P[k] for k in range(tail_start, len(P)) if k not in skipped]
+    closing = [
+        p
+        for p in trailing
+        if not (LINK_HINT_RX.search(p) or SIGNATURE_RX.match(p) or section_of(p))
+        and not parse_talk(p)
+    ]
+    if resolution.items:
+        resolution.closing = "\n\n".join(closing)
+    seminar.description = _description(intro, seminar, [] if resolution.items else closing)
 
     links = _links(trailing if resolution_start is not None else P[first_talk:])
     links += [link for link in _links(intro) if link.url and link not in links]
     return ParsedDocument(seminar=seminar, talks=talks, resolution=resolution, links=links)
+
+
+def _description(intro, seminar, after):
+    """The intro without what became a field: the date line, the goal, service lines."""
+    kept = []
+    for p in [*intro, *after]:
+        if (
+            SERVICE_RX.match(p)
+            or ORGANIZER_RX.match(p)
+            or (LINK_HINT_RX.search(p) and URL_RX.search(p))
+        ):
+            continue
+        if len(p) < 80 and parse_date(p)[0] and not re.search(r"[.!?]$", p):
+            continue  # «с. Соловьёвск, 16.04.2024»
+        parts = [
+            s
+            for s in sentences(p)
+            if not (seminar.goal and seminar.goal in s)
+            and not (
+                seminar.date and parse_date(s)[0] == seminar.date and SEMINAR_EVENT_RX.search(s)
+            )
+        ]
+        if parts:
+            kept.append(p if len(parts) == len(sentences(p)) else " ".join(parts))
+    return "\n\n".join(kept)
+
+
+SEMINAR_EVENT_RX = re.compile(
+    r"состоял\w*|прош(?:ла|ел|ёл|ло|ли)\b|проходил\w*|организовал\w*|пров[её]л\w*|"
+    r"провела|провели|открыл\w*",
+    re.I,
+)
+
+
+def _canonical_town(name):
+    town = gazetteer.find_town(name) if name else None
+    return town[0] if town and gazetteer.fold(town[0]) == gazetteer.fold(name) else name
+
+
+def _page_year(header):
+    """The year of a news page's own date, for a report that gives «17 октября» only."""
+    for p in header:
+        m = re.search(r"\b(?:\d{1,2}\.\d{1,2}\.|\d{1,2}\s+\w+\s+)(\d{4})\b", p)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def parse_text(text):

@@ -95,7 +95,7 @@ class Writer:
         self.people = {}
         self.created = {"people": 0, "libraries": 0}
 
-    def library(self, library_id, institution, region_name):
+    def library(self, library_id, institution, region_name, locality=""):
         if library_id:
             library = Library.objects.filter(pk=library_id).first()
             if library is None:
@@ -104,8 +104,11 @@ class Writer:
         parts = split_institution(institution)
         if not parts:
             return None
-        region = _region(region_name or gazetteer.region_for(institution))
-        town = gazetteer.find_town(institution)
+        region = _region(
+            region_name or gazetteer.region_for(institution) or gazetteer.region_for(locality)
+        )
+        town = gazetteer.find_town(locality or institution)
+        town = town or ((locality, None) if locality else None)
         parent = None
         for part in parts:
             found = self.index.find(part, parent)
@@ -122,8 +125,7 @@ class Writer:
             )
             _saved(library, exclude=["logo"])
             self.created["libraries"] += 1
-            for key in part.match_keys():
-                self.index.by_key.setdefault(key, []).append(library)
+            self.index.add(library)
             parent = library
         return parent
 
@@ -179,12 +181,17 @@ def save_document(document):
         raise ImportProblem(" ".join(found))
     s = document.seminar
     writer = Writer()
-    organizer = writer.library(s.organizer_id, s.organizer, s.organizer_region)
+    organizer = writer.library(
+        s.organizer_id, s.organizer, s.organizer_region, s.organizer_locality
+    )
+    # Kind, scope and format the document does not state arrive empty; the review form lets
+    # them through only when staff confirmed the models' defaults.
     seminar = Seminar(
         title=s.title,
-        kind=s.kind or Seminar.Kind.OTHER,
-        scope=s.scope or Seminar.Scope.REGIONAL,
-        format=s.format or Seminar.Format.OFFLINE,
+        kind=s.kind or Seminar._meta.get_field("kind").get_default(),
+        scope=s.scope or Seminar._meta.get_field("scope").get_default(),
+        format=s.format or Seminar._meta.get_field("format").get_default(),
+        participants_count=s.participants_count,
         start_date=datetime.date.fromisoformat(s.date),
         end_date=datetime.date.fromisoformat(s.end_date) if s.end_date else None,
         organizer=organizer,
@@ -218,7 +225,9 @@ def save_document(document):
             if person.pk in seen:
                 continue
             seen.add(person.pk)
-            library = writer.library(speaker.institution_id, speaker.institution, speaker.region)
+            library = writer.library(
+                speaker.institution_id, speaker.institution, speaker.region, speaker.locality
+            )
             _saved(
                 TalkSpeaker(
                     talk=talk,

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -38,6 +39,22 @@ def import_resolution(request, model_admin):
                 except (ImportProblem, ValidationError) as error:
                     text = error.messages if isinstance(error, ValidationError) else [str(error)]
                     form.add_error(None, " ".join(text) + " Ничего не записано.")
+                except IntegrityError:
+                    # Another request wrote the same seminar between our check and our insert:
+                    # the confirmation was sent twice. The transaction is rolled back whole.
+                    existing = find_existing(reviewed)
+                    if existing:
+                        messages.warning(
+                            request,
+                            f"Семинар «{existing}» уже создан: подтверждение пришло дважды. "
+                            "Второй раз ничего не записано.",
+                        )
+                        return redirect("admin:seminars_seminar_change", existing.pk)
+                    form.add_error(
+                        None,
+                        "Не удалось записать семинар: такая запись появилась в архиве "
+                        "одновременно с вашей. Ничего не записано; отправьте форму ещё раз.",
+                    )
                 else:
                     model_admin.log_addition(request, seminar, "Импорт резолюции")
                     messages.success(
@@ -69,6 +86,7 @@ def _review(request, context, form, existing):
             "title": "Импорт резолюции: проверка",
             "form": form,
             "sections": form.sections(),
+            "create_anyway": {"field": form["create_anyway"], "unsure": ""},
             "existing": existing,
             "existing_url": (
                 reverse("admin:seminars_seminar_change", args=[existing.pk]) if existing else ""

@@ -93,6 +93,8 @@ def test_staff_import_a_programme_confirm_the_draft_and_publish_it(page, django_
     page.get_by_role("button", name="Разобрать документ").click()
     expect(page.locator("h1")).to_have_text("Импорт резолюции: проверка")
     expect(page.locator("[name=title]")).to_have_value("Детская книга в цифровую эпоху")
+    # The programme names no level or format: staff choose them, or accept the defaults.
+    page.get_by_label("Записать значения по умолчанию").check()
     page.get_by_role("button", name="Создать черновик семинара").click()
 
     expect(page.locator(".messagelist .success")).to_contain_text(

@@ -26,6 +26,40 @@ DOCUMENTS = {
     # A second held-out pair, written after the fixes the first pair prompted.
     "webinar_table_2022": ("webinar_table_2022.docx.txt", "docx"),
     "district_report_2023": ("district_report_2023.txt", "txt"),
+    # Narrative reports and protocols (issue #24), written before the parser was tuned on them.
+    "narrative_report_2024": ("narrative_report_2024.txt", "txt"),
+    "news_item_2023": ("news_item_2023.txt", "txt"),
+    "inline_report_2022": ("inline_report_2022.txt", "txt"),
+    "protocol_mo_2024": ("protocol_mo_2024.txt", "txt"),
+    "protocol_council_2023": ("protocol_council_2023.txt", "txt"),
+}
+# Written after the parser was tuned on everything above: its accuracy on documents it had not
+# seen (`importer_fixtures.py --held-out`). The first four then prompted fixes of their own.
+HELD_OUT = {
+    "heldout_narrative_2025": ("heldout_narrative_2025.txt", "txt"),
+    "heldout_inline_2024": ("heldout_inline_2024.txt", "txt"),
+    "heldout_protocol_2025": ("heldout_protocol_2025.txt", "txt"),
+    "heldout_news_2024": ("heldout_news_2024.txt", "txt"),
+    # The second round, written after those fixes and never tuned on.
+    "heldout2_narrative_2025": ("heldout2_narrative_2025.txt", "txt"),
+    "heldout2_protocol_2024": ("heldout2_protocol_2024.txt", "txt"),
+    "heldout2_inline_2023": ("heldout2_inline_2023.txt", "txt"),
+    "heldout2_town_2024": ("heldout2_town_2024.txt", "txt"),
+    # The third round, written after the fixes the second one prompted; never tuned on.
+    "heldout3_narrative_2024": ("heldout3_narrative_2024.txt", "txt"),
+    "heldout3_protocol_2023": ("heldout3_protocol_2023.txt", "txt"),
+    "heldout3_inline_2025": ("heldout3_inline_2025.txt", "txt"),
+    "heldout3_report_2024": ("heldout3_report_2024.txt", "txt"),
+    # The fourth round, written after the fixes the third one prompted; never tuned on.
+    "heldout4_narrative_2024": ("heldout4_narrative_2024.txt", "txt"),
+    "heldout4_protocol_2025": ("heldout4_protocol_2025.docx.txt", "docx"),
+    "heldout4_inline_2023": ("heldout4_inline_2023.txt", "txt"),
+    "heldout4_news_2025": ("heldout4_news_2025.txt", "txt"),
+    # The fifth round, written after the fixes the fourth one prompted; never tuned on.
+    "heldout5_narrative_2025": ("heldout5_narrative_2025.docx.txt", "docx"),
+    "heldout5_protocol_2024": ("heldout5_protocol_2024.txt", "txt"),
+    "heldout5_inline_2024": ("heldout5_inline_2024.txt", "txt"),
+    "heldout5_news_2024": ("heldout5_news_2024.txt", "txt"),
 }
 SPEAKER_FIELDS = [
     "last_name",
@@ -35,6 +69,7 @@ SPEAKER_FIELDS = [
     "institution",
     "department",
     "region",
+    "locality",
 ]
 SEMINAR_FIELDS = [
     "title",
@@ -46,8 +81,12 @@ SEMINAR_FIELDS = [
     "organizer",
     "organizer_department",
     "organizer_region",
+    "organizer_locality",
     "goal",
+    "participants_count",
 ]
+# The fields the project owner checks on documents the parser has never seen.
+CORE_SPEAKER_FIELDS = ["last_name", "first_name", "patronymic", "position", "institution"]
 
 
 def build_docx(source):
@@ -84,7 +123,7 @@ def build_docx(source):
 
 def document_bytes(name):
     """(file name, bytes) of a fixture as it would be uploaded."""
-    source_name, shape = DOCUMENTS[name]
+    source_name, shape = {**DOCUMENTS, **HELD_OUT}[name]
     text = (FIXTURES / source_name).read_text(encoding="utf-8")
     if shape == "docx":
         return f"{name}.docx", build_docx(text)
@@ -166,6 +205,22 @@ def differences(want, got):
     return "\n".join(lines)
 
 
+def core_compare(want, got):
+    """(correct, total) over title, date, each talk's title and speaker names, position and
+    library, and the number of resolution items."""
+    marks = [want["seminar"]["title"] == got["seminar"]["title"]]
+    marks.append(want["seminar"]["date"] == got["seminar"]["date"])
+    for k, talk in enumerate(want["talks"]):
+        other = got["talks"][k] if k < len(got["talks"]) else {"title": None, "speakers": []}
+        marks.append(talk["title"] == other["title"])
+        for j, speaker in enumerate(talk["speakers"]):
+            got_speaker = other["speakers"][j] if j < len(other["speakers"]) else {}
+            marks += [speaker[f] == got_speaker.get(f) for f in CORE_SPEAKER_FIELDS]
+    marks += [False] * max(0, len(got["talks"]) - len(want["talks"]))
+    marks.append(len(want["resolution"]["items"]) == len(got["resolution"]["items"]))
+    return sum(marks), len(marks)
+
+
 def report(names=None):
     score = Counter()
     per_document = {}
@@ -182,12 +237,17 @@ def report(names=None):
     total = sum(score.values())
     lines.append(f"{'ALL FIELDS':34} {total_ok:5} / {total:<5} {100 * total_ok / total:6.1f} %")
     lines.append("")
+    lines.append(f"{'document':34} all fields     core fields")
     for name, s in per_document.items():
         ok = sum(v for (_, good), v in s.items() if good)
-        lines.append(f"{name:34} {ok:5} / {sum(s.values()):<5}")
+        core_ok, core_total = core_compare(expected(name), parse_fixture(name))
+        lines.append(f"{name:34} {ok:5} / {sum(s.values()):<5}  {core_ok:5} / {core_total:<5}")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parents[3]))
-    print(report(sys.argv[1:] or None))
+    names = sys.argv[1:]
+    if names == ["--held-out"]:
+        names = list(HELD_OUT)
+    print(report(names or None))

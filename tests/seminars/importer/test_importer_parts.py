@@ -115,7 +115,9 @@ def test_dates(text, dates):
     ],
 )
 def test_affiliation_splits_into_position_department_and_institution(text, parts):
-    assert split_affiliation(text) == parts
+    found = split_affiliation(text)
+
+    assert (found.position, found.department, found.institution) == parts
 
 
 def test_several_speakers_share_the_institution_written_last():
