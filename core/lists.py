@@ -120,7 +120,7 @@ class ListPaginator(Paginator):
         if anchor is None or None in anchor:
             return super().page(number)
         rows = self.object_list.filter(at_or_after(ordering, anchor))
-        return Page(list(rows[bottom - start : top - start]), number, self)
+        return Page(rows[bottom - start : top - start], number, self)
 
 
 def keyset_ordering(model, ordering):

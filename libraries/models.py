@@ -126,6 +126,16 @@ class LibraryQuerySet(models.QuerySet):
         return self.filter(sort_key=sort_key(name))
 
 
+def library_name(legal_form, name, *parents):
+    """«МБУК «Центральная библиотека»», then its parents' names, so that a branch reads as a
+    whole: `parents` are the legal form and name of its parent, of the parent's parent…, None
+    where there is none."""
+    own = f"{legal_form} «{name}»" if legal_form else name
+    if len(parents) >= 2 and parents[1] is not None:
+        return f"{own} {library_name(*parents)}"
+    return own
+
+
 class Library(models.Model):
     name = models.CharField(
         "официальное название",
@@ -216,8 +226,7 @@ class Library(models.Model):
         ]
 
     def __str__(self):
-        # «МБУК «Центральная библиотека»», then its parents' names: a branch reads as a whole.
-        own = f"{self.legal_form} «{self.name}»" if self.legal_form else self.name
+        own = library_name(self.legal_form, self.name)
         return f"{own} {self.parent}" if self.parent_id else own
 
     def save(self, *args, **kwargs):

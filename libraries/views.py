@@ -10,6 +10,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
+from seminars.cards import talk_cards
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
 
@@ -73,7 +74,7 @@ def library_detail(request, slug):
         "branches": library.branches.published().select_related("locality"),
         "departments": library.departments.all(),
         "talk_count": figure(count_library_talks, library.pk),
-        "talks": library_talks(library.pk, tree).newest_first().for_cards()[:DETAIL_ROWS],
+        "talks": talk_cards(library_talks(library.pk, tree).newest_first()[:DETAIL_ROWS]),
         "seminars": Seminar.objects.published().filter(organizer__in=own).for_cards()[:DETAIL_ROWS],
     }
     return render(request, "libraries/library_detail.html", context)
@@ -157,10 +158,9 @@ def region_detail(request, slug):
         "region": region,
         "talk_count": counts["talks"],
         "library_count": counts["libraries"],
-        "talks": Talk.objects.published()
-        .in_regions([region])
-        .newest_first()
-        .for_cards()[:DETAIL_ROWS],
+        "talks": talk_cards(
+            Talk.objects.published().in_regions([region]).newest_first()[:DETAIL_ROWS]
+        ),
         "seminars": Seminar.objects.published().in_region(region).for_cards()[:DETAIL_ROWS],
         # A preview like the talks and seminars beside it; the library list has them all.
         "libraries": head_libraries().filter(region=region)[:DETAIL_ROWS],

@@ -268,14 +268,6 @@ class TalkQuerySet(models.QuerySet):
         ).defer("person__search_vector", *library_vectors("library"))
         return self.prefetch_related(Prefetch("speakers", queryset=roles))
 
-    def for_cards(self):
-        """As `includes/talk_cards.html` shows them: with their seminar and speakers."""
-        return (
-            self.select_related("seminar")
-            .defer("search_vector", "abstract", *seminar_texts("seminar"))
-            .with_speakers()
-        )
-
     def in_regions(self, regions):
         """Talks whose speaker represented a library of `regions` (records or a queryset)."""
         return self.filter(
@@ -420,15 +412,6 @@ class TalkSpeaker(models.Model):
     def clean(self):
         if self.department_id and self.department.library_id != self.library_id:
             raise ValidationError({"department": "Этот отдел относится к другой библиотеке."})
-
-    @property
-    def public_label(self):
-        """As exports name the speaker: with consent the full name and the position held then,
-        without it «Фамилия И. О.» (152-ФЗ)."""
-        person = self.person
-        if not person.is_public:
-            return person.short_name
-        return f"{person.full_name}, {self.position}" if self.position else person.full_name
 
 
 class Resolution(models.Model):

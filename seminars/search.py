@@ -52,6 +52,7 @@ from core.text import fold
 from libraries.models import Library
 from people.models import Person
 
+from .cards import speakers_of
 from .models import ResolutionItem, Seminar, Talk, TalkSpeaker, published_speakers
 
 CONFIG = "russian"
@@ -438,6 +439,7 @@ def _snippet(headline):
 
 
 def _talk_hits(talks, query):
+    speakers_by_talk = speakers_of([talk.pk for talk in talks])
     hits = []
     for talk in talks:
         if _is_postgresql():
@@ -445,8 +447,11 @@ def _talk_hits(talks, query):
         else:
             title, snippet = highlight(talk.title, query), excerpt(talk.abstract, query)
         speakers = [
-            (_shown_name(role.person, query), role.library and _library_named(role.library, query))
-            for role in talk.speakers.all()
+            (
+                Named(highlight(speaker.name, query), speaker.url),
+                speaker.library and Named(highlight(speaker.library, query), speaker.library_url),
+            )
+            for speaker in speakers_by_talk.get(talk.pk, [])
         ]
         extra = {"seminar": talk.seminar, "speakers": speakers}
         hits.append(Hit(talk, title, snippet, talk.get_absolute_url(), extra))
@@ -513,7 +518,7 @@ class Section:
 SECTIONS = [
     Section(
         "talks", "Доклады",
-        lambda: Talk.objects.published().select_related("seminar").with_speakers(),
+        lambda: Talk.objects.published().select_related("seminar").defer("search_vector"),
         TALK_ORDER, _talk_hits, TALK_ORDER, marked=True, title_field="title",
     ),
     Section(

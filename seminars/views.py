@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -26,6 +27,7 @@ from libraries.models import Region
 
 from . import search as engine
 from . import statistics
+from .cards import speakers_of, talk_cards
 from .filters import YEAR_MAX, YEAR_MIN, SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Seminar, Talk, TalkSpeaker
@@ -144,7 +146,10 @@ def resolution_context(seminar):
 
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
-    talks = list(seminar.talks.order_by("order").with_speakers().prefetch_related("topics"))
+    talks = list(seminar.talks.order_by("order").defer("search_vector").prefetch_related("topics"))
+    speakers = speakers_of([talk.pk for talk in talks])
+    for talk in talks:
+        talk.speaker_list = speakers.get(talk.pk, [])
     context = {
         "page_title": seminar.title,
         "page_description": seminar_description(seminar),
@@ -239,10 +244,10 @@ def event_jsonld(request, seminar, talks):
             }
         ),
         "performer": [
-            {"@type": "Person", "name": role.person.full_name}
+            {"@type": "Person", "name": speaker.name}
             for talk in talks
-            for role in talk.speakers.all()
-            if role.person.is_public
+            for speaker in talk.speaker_list
+            if speaker.url  # only people who consented have a page
         ],
     }
     text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
@@ -276,7 +281,7 @@ def talk_list(request):
         ordering = TalkFilter.SORTS["newest"]
         talks = talks.order_by(*ordering)
     paginator = ListPaginator(
-        talks.for_cards(), TALKS_PER_PAGE, count=lambda: count, key=items, ordering=ordering
+        talks, TALKS_PER_PAGE, count=lambda: count, key=items, ordering=ordering
     )
     page = paginator.get_page(request.GET.get("page"))
     context = {
@@ -286,7 +291,7 @@ def talk_list(request):
         "filter": filterset,
         "form": filterset.form,
         "page": page,
-        "talks": page.object_list,
+        "talks": talk_cards(page.object_list),
         "facets": (facets := facet_options(request, filterset, items) if valid else {}),
         "loosen": loosen_hints(filterset, items) if valid and not paginator.count else [],
         "filtered": valid and bool(filterset.active()),
@@ -300,22 +305,28 @@ EXPORT_MAX_ROWS = 10_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_rows(request, talks):
-    """One row per talk, as the talk list shows it."""
-    for talk in talks.iterator(chunk_size=500):
-        seminar = talk.seminar
-        roles = talk.speakers.all()
-        libraries = [role.library for role in roles if role.library]
-        yield (
-            date_range(seminar.start_date, seminar.end_date),
-            seminar.title,
-            talk.order,
-            talk.title,
-            "; ".join(role.public_label for role in roles),
-            "; ".join(dict.fromkeys(str(library) for library in libraries)),
-            "; ".join(dict.fromkeys(lib.region.name for lib in libraries if lib.region)),
-            request.build_absolute_uri(talk.get_absolute_url()),
-        )
+def export_rows(request, talks, chunk=500):
+    """One row per talk, as the talk list shows it, read a chunk of talks at a time."""
+    columns = ("pk", "order", "title", "seminar__title", "seminar__slug")
+    columns += ("seminar__start_date", "seminar__end_date")
+    rows = list(talks.values_list(*columns))
+    for first in range(0, len(rows), chunk):
+        part = rows[first : first + chunk]
+        speakers = speakers_of([row[0] for row in part])
+        for pk, order, title, seminar, slug, start, end in part:
+            shown = speakers.get(pk, [])
+            yield (
+                date_range(start, end),
+                seminar,
+                order,
+                title,
+                "; ".join(speaker.label for speaker in shown),
+                "; ".join(dict.fromkeys(s.library for s in shown if s.library)),
+                "; ".join(dict.fromkeys(s.region for s in shown if s.region)),
+                request.build_absolute_uri(
+                    reverse("seminars:seminar_detail", args=[start.year, slug]) + f"#talk-{order}"
+                ),
+            )
 
 
 def neutralise(value):
@@ -334,7 +345,7 @@ def talk_export(request, fmt):
             "Фильтр заполнен с ошибкой: исправьте его на странице докладов.",
             content_type="text/plain; charset=utf-8",
         )
-    rows = export_rows(request, filterset.sorted_qs.for_cards()[:EXPORT_MAX_ROWS])
+    rows = export_rows(request, filterset.sorted_qs[:EXPORT_MAX_ROWS])
     filename = f"doklady-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
