@@ -507,40 +507,39 @@ class Section:
 
     key: str
     title: str
-    records: object  # () → the queryset that may be found
+    queryset: object  # () → the records that may be found
     order: tuple
     hits: object  # (records in order, query) → [Hit]
     common_order: tuple
     marked: bool = False
     title_field: str | None = None
+    related: tuple = ()  # what the hits show of other records
+
+    def records(self):
+        return self.queryset().select_related(*self.related).defer("search_vector")
 
 
 SECTIONS = [
     Section(
-        "talks", "Доклады",
-        lambda: Talk.objects.published().select_related("seminar").defer("search_vector"),
-        TALK_ORDER, _talk_hits, TALK_ORDER, marked=True, title_field="title",
+        "talks", "Доклады", Talk.objects.published, TALK_ORDER, _talk_hits, TALK_ORDER,
+        marked=True, title_field="title", related=("seminar",),
     ),
     Section(
-        "seminars", "Семинары",
-        lambda: Seminar.objects.published().select_related("organizer__parent__parent"),
-        SEMINAR_ORDER, _seminar_hits, SEMINAR_ORDER, marked=True, title_field="title",
+        "seminars", "Семинары", Seminar.objects.published, SEMINAR_ORDER, _seminar_hits,
+        SEMINAR_ORDER, marked=True, title_field="title", related=("organizer__parent__parent",),
     ),
     Section(
         "people", "Докладчики", published_speakers, NAME_ORDER, _person_hits, NAME_ORDER
     ),
     Section(
-        "libraries", "Библиотеки",
-        lambda: Library.objects.published().select_related("parent__parent"),
-        NAME_ORDER, _library_hits, NAME_ORDER,
+        "libraries", "Библиотеки", Library.objects.published, NAME_ORDER, _library_hits,
+        NAME_ORDER, related=("parent__parent",),
     ),
     Section(
         "resolution_items", "Пункты резолюций",
-        lambda: ResolutionItem.objects.filter(
-            resolution__seminar__is_published=True
-        ).select_related("resolution__seminar"),
+        lambda: ResolutionItem.objects.filter(resolution__seminar__is_published=True),
         # Newest added first: ordering by the seminar's date would join every match.
-        ITEM_ORDER, _item_hits, ("-id",), marked=True,
+        ITEM_ORDER, _item_hits, ("-id",), marked=True, related=("resolution__seminar",),
     ),
 ]  # fmt: skip
 GROUP_TITLES = {section.key: section.title for section in SECTIONS}
@@ -553,25 +552,32 @@ def _best(section, query, any_term, hits):
     (`RANK_LIMIT`). A word found in more records than that (PostgreSQL's statistics say so) is
     ranked by where it stands: first the records with it in their title, then the others, each
     newest first, which indexes walk without reading every match.
+
+    The keys first, then those records with what the hits show: joined before the ranking, a
+    seminar's organiser and its parents were read for every match.
     """
-    records = matching(section.records(), query, any_term)
-    model = records.model
+    matches = matching(section.queryset(), query, any_term)
+    model = matches.model
     if not _is_postgresql() or not common(model._meta.db_table, "search_vector", query, any_term):
-        ranked = records.order_by("-search_rank", *section.order)
-        return list(_headlines(ranked, section, query, any_term)[: hits + 1])
-    found = []
-    if section.title_field:
-        in_title = TitleMatch(F(section.title_field), _tsquery(query, any_term))
-        titled = records.filter(in_title)
-        if common(f"{model._meta.db_table}_title_search", "to_tsvector", query, any_term):
-            titled = titled.order_by(*section.common_order)
-        else:
-            titled = titled.order_by("-search_rank", *section.order)
-        found = list(_headlines(titled, section, query, any_term)[: hits + 1])
-        records = records.exclude(in_title)
-    rest = records.order_by(*section.common_order)
-    found += _headlines(rest, section, query, any_term)[: hits + 1 - len(found)]
-    return found
+        keys = _keys(matches.order_by("-search_rank", *section.order), hits + 1)
+    else:
+        keys = []
+        if section.title_field:
+            in_title = TitleMatch(F(section.title_field), _tsquery(query, any_term))
+            titled = matches.filter(in_title)
+            if common(f"{model._meta.db_table}_title_search", "to_tsvector", query, any_term):
+                keys = _keys(titled.order_by(*section.common_order), hits + 1)
+            else:
+                keys = _keys(titled.order_by("-search_rank", *section.order), hits + 1)
+            matches = matches.exclude(in_title)
+        keys += _keys(matches.order_by(*section.common_order), hits + 1 - len(keys))
+    records = _headlines(section.records().filter(pk__in=keys), section, query, any_term)
+    by_key = {record.pk: record for record in records}
+    return [by_key[key] for key in keys]
+
+
+def _keys(ranked, count):
+    return list(ranked.values_list("pk", flat=True)[:count]) if count > 0 else []
 
 
 class TitleMatch(Func):
