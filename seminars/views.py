@@ -351,9 +351,11 @@ def talk_export(request, fmt):
 
 
 def write_xlsx(response, rows):
-    # Write-only mode streams rows; the default mode recounts every row on each append.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Доклады")
+    # The sheet is built in memory (about 20 MB at EXPORT_MAX_ROWS): a write-only sheet is
+    # streamed before its size is known and has no <dimension>, so readers cannot size it.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Доклады"
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
         sheet.column_dimensions[letter].width = width
