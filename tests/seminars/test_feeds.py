@@ -12,7 +12,6 @@ from people.models import Person
 from seminars import feeds
 from seminars.models import Seminar, Talk, TalkSpeaker
 
-
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
 
