@@ -17,6 +17,7 @@ from libraries.models import FederalDistrict, Library, Region
 from people.models import Person
 
 from . import search
+from .forms import NumberInput
 from .models import Seminar, Talk, TalkSpeaker, Topic
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -94,6 +95,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput)
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
         super().__init__(*args, **kwargs)
