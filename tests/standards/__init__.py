@@ -17,8 +17,9 @@ VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist
 
 
 def nu_messages(documents):
-    """Checks {name: HTML bytes} in one run of the checker (one JVM start for the whole batch).
+    """Checks {name: bytes} in one run of the checker (one JVM start for the whole batch).
 
+    A name ending in «.css» is checked as CSS, any other as HTML (with its style attributes).
     Returns "name:line: message" for each error and warning, in the order of the documents.
     """
     java = shutil.which("java")
@@ -28,11 +29,13 @@ def nu_messages(documents):
     with tempfile.TemporaryDirectory() as folder:
         files = []
         for index, name in enumerate(names):
-            path = Path(folder) / f"{index:03d}.html"
+            suffix = ".css" if name.endswith(".css") else ".html"
+            path = Path(folder) / f"{index:03d}{suffix}"
             path.write_bytes(documents[name])
             files.append(str(path))
+        command = [java, "-jar", str(VNU_JAR), "--also-check-css", "--format", "json"]
         result = subprocess.run(
-            [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *files],
+            [*command, "--exit-zero-always", *files],
             capture_output=True,
             text=True,
             timeout=300,
@@ -43,7 +46,7 @@ def nu_messages(documents):
     for message in report["messages"]:
         if message["type"] == "info" and message.get("subType") != "warning":
             continue
-        index = int(Path(message.get("url", "/999.html")).stem)
+        index = int(Path(message.get("url", "/999")).stem)
         name = names[index] if index < len(names) else "?"
         line = message.get("lastLine", "?")
         found.append((index, f"{name}:{line}: {message['type']}: {message['message']}"))

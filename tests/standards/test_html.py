@@ -1,4 +1,4 @@
-"""Every public page, the error pages and the admin login through the Nu Html Checker.
+"""Every public page, the error pages, the admin login and our CSS through the Nu Html Checker.
 
 The pages are every public URL pattern with real arguments (tests/core/public_urls.py, so a new
 page is checked without touching this file) plus the same pages in the states that add markup:
@@ -7,8 +7,10 @@ the low-vision version. All go to the checker in one batch: zero errors and zero
 """
 
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -89,9 +91,11 @@ def test_every_page_is_valid_html(client, archive):
     documents["/admin/login/"] = client.get("/admin/login/").content
     for name, response in error_pages().items():
         documents[name] = response.content
+    for stylesheet in sorted((settings.BASE_DIR / "static" / "css").glob("*.css")):
+        documents[f"static/css/{stylesheet.name}"] = stylesheet.read_bytes()
 
     assert nu_messages(documents) == []
-    assert len(documents) >= 40
+    assert len(documents) >= 45
 
 
 def test_the_checker_reports_what_it_finds():
@@ -104,6 +108,10 @@ def test_the_checker_reports_what_it_finds():
     messages = nu_messages({"проверка": page})
 
     assert len(messages) == 2
-    assert all(message.startswith("проверка:1: error: ") for message in messages)
+    assert all(re.match(r"проверка:\d+: error: ", message) for message in messages)
     assert [m for m in messages if "“h3”" in m and "skipping 1 heading level" in m] != []
     assert [m for m in messages if "end tag “div”" in m] != []
+    css = nu_messages({"site.css": b"a { colr: red; }"})
+    assert [re.sub(r":\d+:", ":", message) for message in css] == [
+        "site.css: error: CSS: “colr”: Property “colr” doesn't exist."
+    ]
