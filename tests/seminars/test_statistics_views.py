@@ -126,3 +126,13 @@ def test_period_fields_are_not_paragraphs_around_their_errors(client, demo_semin
     form = html[start : html.index("</form>", start)]
     assert "<p>" not in form
     assert form.count('<div class="field">') == 2
+
+
+def test_every_sheet_of_the_report_declares_its_size(client, demo_seminar):
+    response = client.get("/statistics/report.xlsx", {"year_from": 2021, "year_to": 2021})
+
+    # A streaming reader sizes each sheet from its <dimension> alone.
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    sizes = {sheet.title: sheet.calculate_dimension() for sheet in workbook.worksheets}
+    assert sizes["Итоги"].startswith("A1:D")
+    assert all(not size.endswith(":A1") for size in sizes.values())
