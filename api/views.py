@@ -7,7 +7,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import serializers as fields
 from rest_framework import viewsets
 from rest_framework.decorators import api_view, renderer_classes
 from rest_framework.exceptions import NotFound
@@ -67,14 +66,13 @@ class Pagination(PageNumberPagination):
         return response
 
 
-class ErrorSerializer(fields.Serializer):
-    detail = fields.CharField(help_text="Что не так, по-русски.")
-
-
 NOT_FOUND = OpenApiResponse(
-    ErrorSerializer, "Нет такой записи (или она не опубликована) либо такой страницы списка."
+    serializers.ErrorSerializer,
+    "Нет такой записи (или она не опубликована) либо такой страницы списка.",
 )
-NOT_ACCEPTABLE = OpenApiResponse(ErrorSerializer, "Клиент не принимает ни один из типов ответа.")
+NOT_ACCEPTABLE = OpenApiResponse(
+    serializers.ErrorSerializer, "Клиент не принимает ни один из типов ответа."
+)
 
 
 def filter_errors(filterset_class):

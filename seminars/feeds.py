@@ -1,6 +1,7 @@
 """Feeds of the archive: RSS and Atom of newly published seminars, iCalendar of upcoming ones."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -128,6 +129,14 @@ class RegionSeminarsAtomFeed(AtomEntries, RegionSeminarsFeed):
         return self.description(region)
 
 
+@functools.lru_cache(maxsize=16)
+def time_zone(name, first_year, last_year):
+    # Reading the zone database costs more than the rest of a calendar: once per process.
+    return Timezone.from_tzid(
+        name, first_date=datetime.date(first_year, 1, 1), last_date=datetime.date(last_year, 1, 1)
+    )
+
+
 def _calendar(request, name, seminars):
     calendar = Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//RU")
@@ -137,15 +146,8 @@ def _calendar(request, name, seminars):
     seminars = list(seminars.select_related("organizer__parent__parent"))
     # RFC 5545 §3.6 wants at least one component, and a calendar with nothing upcoming has no
     # event: each calendar carries the department's time zone, over the years of its seminars.
-    today = timezone.localdate()
-    years = [today.year] + [seminar.start_date.year for seminar in seminars]
-    calendar.add_component(
-        Timezone.from_tzid(
-            settings.TIME_ZONE,
-            first_date=datetime.date(min(years), 1, 1),
-            last_date=datetime.date(max(years) + 2, 1, 1),
-        )
-    )
+    years = [timezone.localdate().year] + [seminar.start_date.year for seminar in seminars]
+    calendar.add_component(time_zone(settings.TIME_ZONE, min(years), max(years) + 2))
     for seminar in seminars:
         url = request.build_absolute_uri(seminar.get_absolute_url())
         event = Event()
