@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest
+.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest jre
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,17 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	touch $@
 
-# axe-core for the accessibility tests (package-lock.json pins it; node_modules/ is untracked).
-# Without npm, `make run` still works; the accessibility tests then fail and say why.
+# axe-core for the accessibility tests and vnu-jar (the Nu Html Checker) for tests/standards/
+# (package-lock.json pins them; node_modules/ is untracked). --ignore-scripts: vnu-jar's own
+# script would download a Java runtime; Debian's headless JRE (below) runs it instead.
+# Without npm, `make run` still works; those tests then fail and say why.
 node_modules/.package-lock.json: package.json package-lock.json
-	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: axe-core is not installed (apt-get install npm)"; fi
+	@if command -v npm >/dev/null; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: axe-core and vnu-jar are not installed (apt-get install npm)"; fi
+
+# Java for the Nu Html Checker (tests/standards/test_html.py).
+jre:
+	@command -v java >/dev/null || { apt-get update -q && apt-get install -y -q default-jre-headless; }
 
 install: $(VENV)/.installed node_modules/.package-lock.json
 
@@ -29,7 +35,7 @@ run: install
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
-test: install
+test: install jre
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -157,8 +157,11 @@ def tables():
         (
             "resolution_items",
             *_values(
-                ResolutionItem.objects.filter(resolution__seminar__in=seminars),
-                "resolution__seminar_id",
+                # Named like every other table's key of its seminar.
+                ResolutionItem.objects.filter(resolution__seminar__in=seminars).annotate(
+                    seminar_id=F("resolution__seminar_id")
+                ),
+                "seminar_id",
                 "section",
                 "order",
                 "text",

@@ -16,6 +16,12 @@ class OptionalURLField(serializers.URLField):
         return value or None
 
 
+class ErrorSerializer(serializers.Serializer):
+    """What the API answers with a 404 or 406."""
+
+    detail = serializers.CharField(help_text="Что не так, по-русски.")
+
+
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region

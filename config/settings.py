@@ -235,6 +235,17 @@ MAX_MATERIALS_UPLOAD_BYTES = int(os.environ.get("MAX_MATERIALS_UPLOAD_BYTES", 50
 
 SITE_NAME = "Методическая копилка"
 
+
+def _feed_id_domain():
+    # Production's first host name; development's «localhost».
+    names = [host.lstrip(".") for host in ALLOWED_HOSTS if any(c.isalpha() for c in host)]
+    return names[0] if names and not DEBUG else "localhost"
+
+
+# The domain in the tag: URIs that name Atom entries for good (seminars/feeds.py `entry_id`):
+# set it once, to the site's domain, and never change it, or feed readers show every entry again.
+FEED_ID_DOMAIN = os.environ.get("FEED_ID_DOMAIN") or _feed_id_domain()
+
 # Read-only open data API: JSON only, anonymous, described by OpenAPI 3.1 at /api/schema/.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

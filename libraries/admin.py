@@ -73,6 +73,7 @@ class LibraryAdmin(DuplicatesAdminMixin, ArchiveAdmin):
     fieldsets = [
         ("Название", {"fields": ["legal_form", "name", "short_name"]}),
         ("Место в сети библиотек", {"fields": ["parent", "region", "locality"]}),
+        ("Почтовый адрес", {"fields": ["street_address", "postal_code"]}),
         ("На сайте", {"fields": ["website", "logo", "slug", "is_published"]}),
     ]
 

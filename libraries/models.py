@@ -1,5 +1,6 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -186,6 +187,19 @@ class Library(models.Model):
         blank=True,
         related_name="libraries",
         verbose_name="населённый пункт или район",
+    )
+    street_address = models.CharField(
+        "адрес",
+        max_length=300,
+        blank=True,
+        help_text="Улица и дом, без индекса и населённого пункта: «ул. Ленинская, 12».",
+    )
+    postal_code = models.CharField(
+        "почтовый индекс",
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", "Почтовый индекс — шесть цифр.")],
+        help_text="Шесть цифр: 683000.",
     )
     website = models.URLField("сайт", blank=True)
     logo = SafeImageField(

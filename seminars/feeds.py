@@ -1,6 +1,7 @@
 """Feeds of the archive: RSS and Atom of newly published seminars, iCalendar of upcoming ones."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from libraries.models import Library, Region
 
@@ -80,8 +81,29 @@ class LatestSeminarsFeed(Feed):
         return [seminar.get_kind_display(), seminar.get_format_display()]
 
 
-class LatestSeminarsAtomFeed(LatestSeminarsFeed):
+def entry_id(seminar):
+    """A tag: URI (RFC 4151) naming the seminar for good: it survives edits of its date or slug.
+
+    Minted under the site's domain on the day (UTC) the seminar was first published.
+    """
+    published = (seminar.published_at or seminar.created_at).astimezone(datetime.UTC)
+    return f"tag:{settings.FEED_ID_DOMAIN},{published:%Y-%m-%d}:seminar-{seminar.pk}"
+
+
+class AtomEntries:
+    """Atom (RFC 4287) wants an absolute IRI as each entry's id and an author for each entry."""
+
     feed_type = Atom1Feed
+    author_name = settings.SITE_NAME
+
+    def item_guid(self, seminar):
+        return entry_id(seminar)
+
+    def item_author_name(self, seminar):
+        return str(seminar.organizer)
+
+
+class LatestSeminarsAtomFeed(AtomEntries, LatestSeminarsFeed):
     subtitle = LatestSeminarsFeed.description
 
 
@@ -102,11 +124,17 @@ class RegionSeminarsFeed(LatestSeminarsFeed):
         return latest(in_region(Seminar.objects.published(), region))
 
 
-class RegionSeminarsAtomFeed(RegionSeminarsFeed):
-    feed_type = Atom1Feed
-
+class RegionSeminarsAtomFeed(AtomEntries, RegionSeminarsFeed):
     def subtitle(self, region):
         return self.description(region)
+
+
+@functools.lru_cache(maxsize=16)
+def time_zone(name, first_year, last_year):
+    # Reading the zone database costs more than the rest of a calendar: once per process.
+    return Timezone.from_tzid(
+        name, first_date=datetime.date(first_year, 1, 1), last_date=datetime.date(last_year, 1, 1)
+    )
 
 
 def _calendar(request, name, seminars):
@@ -115,7 +143,12 @@ def _calendar(request, name, seminars):
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    for seminar in seminars.select_related("organizer__parent__parent"):
+    seminars = list(seminars.select_related("organizer__parent__parent"))
+    # RFC 5545 §3.6 wants at least one component, and a calendar with nothing upcoming has no
+    # event: each calendar carries the department's time zone, over the years of its seminars.
+    years = [timezone.localdate().year] + [seminar.start_date.year for seminar in seminars]
+    calendar.add_component(time_zone(settings.TIME_ZONE, min(years), max(years) + 2))
+    for seminar in seminars:
         url = request.build_absolute_uri(seminar.get_absolute_url())
         event = Event()
         event.add("uid", f"seminar-{seminar.pk}@{request.get_host()}")

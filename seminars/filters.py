@@ -17,6 +17,7 @@ from libraries.models import FederalDistrict, Library, Region
 from people.models import Person
 
 from . import search
+from .forms import NumberInput
 from .models import Seminar, Talk, TalkSpeaker, Topic
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
@@ -80,7 +81,8 @@ class LookupFilter(django_filters.Filter):
     field_class = LookupField
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string"}})
+# One slug: drf-spectacular documents a multiple-choice filter as an array of these itself.
+@extend_schema_field(OpenApiTypes.STR)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Several records by their slugs: `?region=kamchatskii-krai&region=orlovskaia-oblast`."""
 
@@ -93,6 +95,7 @@ class YearFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", NumberInput)
         kwargs.setdefault("min_value", YEAR_MIN)
         kwargs.setdefault("max_value", YEAR_MAX)
         super().__init__(*args, **kwargs)

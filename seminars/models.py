@@ -229,6 +229,8 @@ class Seminar(models.Model):
 class SeminarLink(models.Model):
     class Kind(models.TextChoices):
         RECORDING = "recording", "запись"
+        # Where one joins while it runs: search engines read it as the event's online place.
+        BROADCAST = "broadcast", "онлайн-трансляция"
         CHANNEL = "channel", "канал с записями"
         MATERIALS = "materials", "материалы"
         OTHER = "other", "другое"

@@ -1,13 +1,10 @@
 import csv
-import json
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,16 +22,13 @@ from core.lists import (
 )
 from libraries.models import Region
 
+from . import jsonld, statistics
 from . import search as engine
-from . import statistics
 from .cards import speakers_of, talk_cards
 from .filters import YEAR_MAX, YEAR_MIN, SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
 from .models import Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
-
-# The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 TALKS_PER_PAGE = 20
 SEMINARS_PER_PAGE = 20
@@ -74,6 +68,7 @@ def home(request):
         "latest": seminars.filter(start_date__lte=today)[:5],
         "upcoming": seminars.filter(start_date__gt=today).order_by("start_date", "id")[:5],
         **figure(archive_statistics),
+        "jsonld": jsonld.website_jsonld(request),
     }
     return render(request, "home.html", context)
 
@@ -150,17 +145,19 @@ def seminar_detail(request, year, slug):
     speakers = speakers_of([talk.pk for talk in talks])
     for talk in talks:
         talk.speaker_list = speakers.get(talk.pk, [])
+    links = list(seminar.links.all())
+    description = seminar_description(seminar)
     context = {
         "page_title": seminar.title,
-        "page_description": seminar_description(seminar),
+        "page_description": description,
         "og_type": "article",
         "seminar": seminar,
         "draft": not seminar.is_published,
         "talks": talks,
         "regions": seminar.regions.all(),
         "localities": seminar.localities.all(),
-        "links": seminar.links.all(),
-        "jsonld": event_jsonld(request, seminar, talks),
+        "links": links,
+        "jsonld": jsonld.event_jsonld(request, seminar, talks, links, description),
         **resolution_context(seminar),
     }
     return render(request, "seminars/seminar_detail.html", context)
@@ -199,59 +196,6 @@ def seminar_description(seminar):
     if seminar.goal:
         text += f", цель — {seminar.goal}"
     return Truncator(text).chars(200)
-
-
-def event_jsonld(request, seminar, talks):
-    """schema.org Event, escaped like json_script so that «</script>» in a title stays inert."""
-    online = seminar.format == Seminar.Format.ONLINE
-    mode = {
-        Seminar.Format.ONLINE: "OnlineEventAttendanceMode",
-        Seminar.Format.BLENDED: "MixedEventAttendanceMode",
-    }.get(seminar.format, "OfflineEventAttendanceMode")
-    organizer = seminar.organizer
-    place = organizer.locality.name if organizer.locality_id else ""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": seminar.title,
-        "description": seminar_description(seminar),
-        "startDate": seminar.start_date.isoformat(),
-        "endDate": (seminar.end_date or seminar.start_date).isoformat(),
-        "eventStatus": "https://schema.org/EventScheduled",
-        "eventAttendanceMode": f"https://schema.org/{mode}",
-        "inLanguage": "ru",
-        "url": request.build_absolute_uri(seminar.get_absolute_url()),
-        "organizer": {
-            "@type": "Organization",
-            "name": str(organizer),
-            "url": request.build_absolute_uri(organizer.get_absolute_url()),
-        },
-        "location": (
-            {
-                "@type": "VirtualLocation",
-                "url": request.build_absolute_uri(seminar.get_absolute_url()),
-            }
-            if online
-            else {
-                "@type": "Place",
-                "name": str(organizer),
-                "address": {
-                    "@type": "PostalAddress",
-                    "addressLocality": place,
-                    "addressRegion": organizer.region.name if organizer.region_id else "",
-                    "addressCountry": "RU",
-                },
-            }
-        ),
-        "performer": [
-            {"@type": "Person", "name": speaker.name}
-            for talk in talks
-            for speaker in talk.speaker_list
-            if speaker.url  # only people who consented have a page
-        ],
-    }
-    text = json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder)
-    return mark_safe(text.translate(JSON_SCRIPT_ESCAPES))
 
 
 def talk_filter(items):
@@ -362,9 +306,11 @@ def talk_export(request, fmt):
 
 
 def write_xlsx(response, rows):
-    # Write-only mode streams rows; the default mode recounts every row on each append.
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Доклады")
+    # The sheet is built in memory (about 20 MB at EXPORT_MAX_ROWS): a write-only sheet is
+    # streamed before its size is known and has no <dimension>, so readers cannot size it.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Доклады"
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
         sheet.column_dimensions[letter].width = width

@@ -1,4 +1,5 @@
 import datetime
+from email.headerregistry import HeaderRegistry
 
 import pytest
 from django.core.cache import cache
@@ -317,3 +318,89 @@ def test_totals_are_counted_once_per_archive_change(
     assert client.get("/api/talks/", {"region": "kamchatskii-krai"}).json()["count"] == 5
     assert client.get("/api/talks/", {"region": "kamchatskii-krai"}).json()["count"] == 4
     cache.clear()
+
+
+def test_schema_documents_the_errors_of_every_operation(openapi):
+    errors = {
+        path: sorted(code for code in item["get"]["responses"] if code != "200")
+        for path, item in openapi["paths"].items()
+    }
+
+    filtered = ["400", "404", "406"]
+    assert errors == {
+        "/api/archive.json": ["406"],
+        "/api/archive.zip": ["406"],
+        "/api/libraries/": filtered,
+        "/api/libraries/{id}/": filtered,
+        "/api/people/": ["404", "406"],
+        "/api/people/{id}/": ["404", "406"],
+        "/api/regions/": ["404", "406"],
+        "/api/regions/{id}/": ["404", "406"],
+        "/api/seminars/": filtered,
+        "/api/seminars/{id}/": filtered,
+        "/api/talks/": filtered,
+        "/api/talks/{id}/": filtered,
+        "/api/topics/": ["404", "406"],
+        "/api/topics/{id}/": ["404", "406"],
+    }
+    talks = openapi["paths"]["/api/talks/"]["get"]["responses"]
+    assert talks["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    invalid = talks["400"]["content"]["application/json"]["schema"]
+    assert invalid["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    assert "format" in invalid["propertyNames"]["enum"]
+
+
+def test_page_size_is_documented_up_to_its_maximum(client, demo_seminar, openapi):
+    parameters = openapi["paths"]["/api/talks/"]["get"]["parameters"]
+    schemas = {parameter["name"]: parameter["schema"] for parameter in parameters}
+
+    assert schemas["page"] == {"type": "integer", "minimum": 1}
+    assert schemas["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200}
+    # More is not an error: the page holds the maximum.
+    body = client.get("/api/regions/", {"page_size": 1000}).json()
+    assert len(body["results"]) == 89
+    assert len(client.get("/api/regions/", {"page_size": 60}).json()["results"]) == 60
+
+
+def test_a_missing_record_is_a_russian_404(client, db):
+    response = client.get("/api/talks/999999/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Запись не найдена: её нет или она не опубликована."}
+
+
+def test_the_archive_zip_answers_a_client_that_asks_for_zip(client, demo_seminar):
+    response = client.get("/api/archive.zip", headers={"Accept": "application/zip"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+
+
+def test_schema_file_name_is_rfc_6266(client):
+    response = client.get("/api/schema/")
+
+    value = response["Content-Disposition"]
+    assert value == (
+        "inline; filename=\"metodkopilka-openapi.yaml\"; filename*=UTF-8''"
+        "%D0%9C%D0%B5%D1%82%D0%BE%D0%B4%D0%B8%D1%87%D0%B5%D1%81%D0%BA%D0%B0%D1%8F%20"
+        "%D0%BA%D0%BE%D0%BF%D0%B8%D0%BB%D0%BA%D0%B0%20%E2%80%94%20%D0%BE%D1%82%D0%BA%D1%80"
+        "%D1%8B%D1%82%D1%8B%D0%B5%20%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D0%B5.yaml"
+    )
+    # Python's RFC 2231 parser reads each parameter: the Cyrillic name and the ASCII fallback.
+    disposition, fallback, extended = value.split("; ")
+    for parameter, name in [
+        (extended, "Методическая копилка — открытые данные.yaml"),
+        (fallback, "metodkopilka-openapi.yaml"),
+    ]:
+        header = HeaderRegistry()("Content-Disposition", f"{disposition}; {parameter}")
+        assert (header.content_disposition, header.params, header.defects) == (
+            "inline",
+            {"filename": name},
+            (),
+        )
+    json_value = client.get("/api/schema/", headers={"Accept": "application/json"})[
+        "Content-Disposition"
+    ]
+    assert json_value.startswith('inline; filename="metodkopilka-openapi.json"; ')

@@ -24,6 +24,9 @@ TABLES = [
 ]
 
 
+TABLES_CSV = [f"{name}.csv" for name in TABLES]
+
+
 def read_zip(response):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     return {
@@ -86,3 +89,13 @@ def test_json_holds_the_same_tables(client, demo_seminar, draft_talk):
     assert seminar["end_date"] is None
     datetime.datetime.fromisoformat(seminar["created_at"])
     assert "Секретный доклад" not in response.content.decode()
+
+
+def test_every_table_names_a_seminar_column_seminar_id(client, demo_seminar):
+    tables = read_zip(client.get("/api/archive.zip"))
+
+    assert list(tables["resolution_items"][0]) == ["seminar_id", "section", "order", "text"]
+    assert {row["seminar_id"] for row in tables["resolution_items"]} == {str(demo_seminar.pk)}
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/api/archive.zip").content))
+    headers = [archive.read(name).decode("utf-8-sig").split("\r\n")[0] for name in TABLES_CSV]
+    assert [header for header in headers if "__" in header] == []

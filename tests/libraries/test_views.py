@@ -1,3 +1,6 @@
+import pytest
+from django.core.exceptions import ValidationError
+
 from libraries.models import Library
 from seminars.models import Seminar, TalkSpeaker
 
@@ -127,3 +130,22 @@ def test_library_list_unknown_region_is_a_form_error(client, demo_seminar):
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["region"]
     assert list(response.context["page"]) == []
+
+
+def test_library_page_shows_its_postal_address(client, demo_seminar):
+    Library.objects.filter(slug=KKDB.split("/")[2]).update(
+        street_address="ул. Ленинская, 12", postal_code="683000"
+    )
+
+    html = client.get(KKDB).content.decode()
+
+    assert "<dt>Адрес</dt><dd>683000, Петропавловск-Камчатский, ул. Ленинская, 12</dd>" in html
+
+
+def test_a_postal_code_is_six_digits(db):
+    library = Library(name="Проверочная", postal_code="68300")
+
+    with pytest.raises(ValidationError) as error:
+        library.full_clean()
+
+    assert error.value.message_dict == {"postal_code": ["Почтовый индекс — шесть цифр."]}

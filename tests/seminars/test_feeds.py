@@ -1,4 +1,5 @@
 import datetime
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -10,6 +11,8 @@ from libraries.models import Library, Region
 from people.models import Person
 from seminars import feeds
 from seminars.models import Seminar, Talk, TalkSpeaker
+
+ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
 
 @pytest.fixture
@@ -63,8 +66,51 @@ def test_feed_has_exactly_the_published_seminars_newest_first(client, seminars, 
     assert feed.feed.title == "Методическая копилка: новые семинары"
     assert [entry.title for entry in feed.entries] == [upcoming.title, demo.title]
     assert feed.entries[0].link == f"http://testserver{upcoming.get_absolute_url()}"
-    assert feed.entries[0].id == f"seminar-{upcoming.pk}"
     assert "Цель — обмен опытом." in feed.entries[0].summary
+
+
+def test_rss_guids_stay_as_they_were(client, seminars):
+    _, upcoming = seminars
+
+    entry = parse_feed(client, "/feeds/seminars.rss").entries[0]
+
+    assert entry.id == f"seminar-{upcoming.pk}"
+    assert entry.guidislink is False
+
+
+def tag_uri(seminar):
+    day = seminar.published_at.astimezone(datetime.UTC).date()
+    return f"tag:kopilka.example.ru,{day:%Y-%m-%d}:seminar-{seminar.pk}"
+
+
+@pytest.mark.parametrize("url", ["/feeds/seminars.atom", "/feeds/regions/moskva.atom"])
+def test_atom_entries_are_named_by_tag_uris_and_have_authors(client, seminars, settings, url):
+    settings.FEED_ID_DOMAIN = "kopilka.example.ru"
+    demo, upcoming = seminars
+    expected = [upcoming] if "moskva" in url else [upcoming, demo]
+    Seminar.objects.filter(pk=demo.pk).update(
+        published_at=datetime.datetime(2021, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    )
+    demo.refresh_from_db()
+
+    root = ElementTree.fromstring(client.get(url).content)
+
+    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == "Методическая копилка"
+    entries = root.findall("atom:entry", ATOM)
+    assert [entry.findtext("atom:id", namespaces=ATOM) for entry in entries] == [
+        tag_uri(seminar) for seminar in expected
+    ]
+    assert tag_uri(demo) == f"tag:kopilka.example.ru,2021-11-30:seminar-{demo.pk}"
+    assert [entry.findtext("atom:author/atom:name", namespaces=ATOM) for entry in entries] == [
+        str(seminar.organizer) for seminar in expected
+    ]
+
+
+def test_an_empty_atom_feed_still_names_its_author(client, seminars):
+    root = ElementTree.fromstring(client.get("/feeds/regions/altaiskii-krai.atom").content)
+
+    assert root.findall("atom:entry", ATOM) == []
+    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == "Методическая копилка"
 
 
 def test_feed_versions(client, seminars):
@@ -148,6 +194,22 @@ def test_feeds_and_calendars_read_their_indexes(seminars):
             "DROP INDEX seminar_published_latest, seminar_published_newest"
         )
         assert "seminar_published_last_day" in feeds.upcoming().explain()
+
+
+@pytest.mark.parametrize(
+    "url", ["/calendar/upcoming.ics", "/calendar/regions/altaiskii-krai.ics", "organizer"]
+)
+def test_a_calendar_without_seminars_still_holds_a_component(client, seminars, url):
+    demo, upcoming = seminars
+    upcoming.delete()
+    if url == "organizer":
+        url = f"/calendar/organizers/{demo.organizer.slug}.ics"
+
+    calendar = parse_ics(client, url)
+
+    # RFC 5545 §3.6: a VCALENDAR holds one or more components.
+    assert [component.name for component in calendar.subcomponents] == ["VTIMEZONE"]
+    assert str(calendar.subcomponents[0]["tzid"]) == "Asia/Kamchatka"
 
 
 def test_region_and_organiser_calendars(client, seminars):

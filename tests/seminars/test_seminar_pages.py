@@ -79,6 +79,16 @@ def test_resolution_print_view(client, demo_seminar):
     assert 'href="/static/css/print.css" media="print"' in html
 
 
+def test_resolution_print_headings_do_not_skip_a_level(client, demo_seminar):
+    html = client.get(DEMO_URL + "resolution/").content.decode()
+
+    assert re.findall(r"<h(\d)>([^<]*)</h\d>", html) == [
+        ("1", "Резолюция"),
+        ("2", "Задачи"),
+        ("2", "Выводы"),
+    ]
+
+
 def test_seminar_page_has_event_json_ld(client, demo_seminar):
     response = client.get(DEMO_URL)
 

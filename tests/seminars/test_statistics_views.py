@@ -1,6 +1,7 @@
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,3 +99,40 @@ def test_form_shows_the_period_it_counts(client, demo_seminar):
 
     assert 'name="year_from" value="2021"' in html
     assert 'name="year_to" value="2021"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/statistics/?year_from=abc", "year_from"),
+        ("/talks/?year_from=abc", "year_from"),
+        ("/seminars/?year=2021,5", "year"),
+    ],
+)
+def test_a_year_box_never_holds_what_is_not_a_number(client, demo_seminar, url, name):
+    html = client.get(url).content.decode()
+
+    # HTML allows only a number in a number box's value; the message says what was wrong.
+    [box] = re.findall(rf'<input type="number" name="{name}"[^>]*>', html)
+    assert "value=" not in box
+    assert 'aria-invalid="true"' in box
+    assert "Введите целое число." in html
+
+
+def test_period_fields_are_not_paragraphs_around_their_errors(client, demo_seminar):
+    html = client.get("/statistics/", {"year_from": "abc"}).content.decode()
+
+    start = html.index('<form class="filters statistics-period"')
+    form = html[start : html.index("</form>", start)]
+    assert "<p>" not in form
+    assert form.count('<div class="field">') == 2
+
+
+def test_every_sheet_of_the_report_declares_its_size(client, demo_seminar):
+    response = client.get("/statistics/report.xlsx", {"year_from": 2021, "year_to": 2021})
+
+    # A streaming reader sizes each sheet from its <dimension> alone.
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    sizes = {sheet.title: sheet.calculate_dimension() for sheet in workbook.worksheets}
+    assert sizes["Итоги"].startswith("A1:D")
+    assert all(not size.endswith(":A1") for size in sizes.values())
