@@ -10,7 +10,9 @@ from django.db import connections, models
 from django.utils.functional import cached_property
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
+from solo.admin import SingletonModelAdmin
 
+from core.models import Organization
 from core.text import fold
 
 
@@ -172,3 +174,12 @@ class ArchiveNestedAdmin(ArchiveAdminMixin, SimpleHistoryAdmin, nested_admin.Nes
 # Background tasks are the worker's bookkeeping, in English: staff follow their work where they
 # started it (docs/deployment.md tells administrators how to inspect the queue).
 admin.site.unregister(DBTaskResult)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SingletonModelAdmin):
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "department", "logo"]}),
+        ("Контакты", {"fields": ["address", "phone", "email", "website"]}),
+        ("Страница «О проекте»", {"fields": ["about"]}),
+    ]

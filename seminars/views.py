@@ -22,6 +22,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
+from libraries.cartogram import region_map
 from libraries.models import Region
 
 from . import search as engine
@@ -45,7 +46,7 @@ def archive_statistics():
     regions = list(
         Region.objects.with_talk_counts()
         .order_by("-talk_count", "sort_key")
-        .values("name", "slug", "talk_count")
+        .values("pk", "name", "slug", "talk_count")
     )
     return {
         "seminar_count": Seminar.objects.published().count(),
@@ -57,6 +58,7 @@ def archive_statistics():
         ),
         "region_count": len(regions),
         "top_regions": regions[:8],
+        "region_map": region_map({region["pk"]: region["talk_count"] for region in regions}),
     }
 
 
