@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -51,6 +51,6 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
 
 
 def favicon(request):
-    response = FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
     response["Cache-Control"] = "public, max-age=604800"
     return response

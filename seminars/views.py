@@ -440,7 +440,7 @@ def statistics_context(request):
 def statistics_page(request):
     form, years, stats = statistics_context(request)
     context = {
-        "page_title": f"Статистика за {stats.period}",
+        "page_title": f"Статистика за {stats.period.label}",
         "page_description": (
             "Семинары, доклады, докладчики, библиотеки и регионы-участники за год или период: "
             "таблицы и диаграммы, отчёт в XLSX."

@@ -75,3 +75,17 @@ def date_range(start, end=None):
     if start.month != end.month:
         return f"{start.day} {MONTHS_GENITIVE[start.month - 1]} – {ru_date(end)}"
     return f"{start.day}–{ru_date(end)}"
+
+
+@register.filter
+def signed(number):
+    """A change with its sign: «+12», «−3» (a real minus sign), «0»."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return ""
+    if number > 0:
+        return f"+{number}"
+    if number < 0:
+        return f"−{-number}"
+    return "0"

@@ -230,6 +230,6 @@ def test_pages_link_to_their_feeds_and_calendars(client, seminars):
         '<link rel="alternate" type="application/rss+xml" title="Новые семинары (RSS)" '
         'href="/feeds/seminars.rss">'
     ) in home
-    assert '<a href="/calendar/upcoming.ics">календарь ближайших семинаров</a>' in home
+    assert '<a href="/calendar/upcoming.ics">Календарь ближайших семинаров</a>' in home
     assert '<a href="/statistics/">Статистика</a>' in home
     assert '<a href="/api/">API</a>' in home
