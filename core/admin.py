@@ -220,6 +220,10 @@ admin.site.unregister(DBTaskResult)
 class OrganizationAdmin(RussianTitlesMixin, SingletonModelAdmin):
     accusative = "сведения об организации"
 
+    def changelist_view(self, request, extra_context=None):
+        # The «list» of a singleton is its change form: that form's heading, not a list's.
+        return SingletonModelAdmin.changelist_view(self, request, extra_context)
+
     fieldsets = [
         (None, {"fields": ["name", "short_name", "department", "logo"]}),
         ("Контакты", {"fields": ["address", "phone", "email", "website"]}),

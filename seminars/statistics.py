@@ -454,9 +454,8 @@ def chart(table):
     if not table.chart or not table.rows:
         return None
     # A comparison series with nothing in it (a year before the archive began) is left out.
-    columns = [
-        column for column in table.chart if any(row[column] for row in table.rows)
-    ] or table.chart[:1]
+    first, *others = table.chart
+    columns = [first, *(column for column in others if any(row[column] for row in table.rows))]
     values = [row[column] for row in table.rows for column in columns]
     largest = max(max(values), 1)
     rows, y = [], 0
