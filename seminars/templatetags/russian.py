@@ -89,3 +89,22 @@ def signed(number):
     if number < 0:
         return f"−{-number}"
     return "0"
+
+
+@register.filter
+def lower_first(text):
+    """«Отдел научно-методической работы» inside a sentence: «отдел научно-методической работы»."""
+    text = str(text or "")
+    # An abbreviation («ЦБС», «ИБЦ») keeps its capitals.
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
+def item(sequence, index):
+    """`{{ headers|item:forloop.counter0 }}`: a table's header for the cell in that column."""
+    try:
+        return sequence[index]
+    except (IndexError, KeyError, TypeError):
+        return ""

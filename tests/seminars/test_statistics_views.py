@@ -11,7 +11,8 @@ def cells(html, table_id):
     return [
         re.sub(r"<[^>]+>", "", cell).strip()
         for cell in re.findall(
-            r"<t[hd][^>]*>(.*?)</t[hd]>", section.split('<table class="statistics-data">', 1)[1]
+            r"<t[hd][^>]*>(.*?)</t[hd]>",
+            section.split('<table class="statistics-data reflow">', 1)[1],
         )
     ]
 
@@ -50,7 +51,7 @@ def test_every_chart_has_its_table_and_no_inline_style_or_script(client, demo_se
         "federal-districts",
         "districts",
     ]
-    assert html.count('<table class="statistics-data">') == len(charts)
+    assert html.count('<table class="statistics-data reflow">') == len(charts)
     assert "style=" not in html
     assert "<script" not in html
     # Камчатский край, 5 talks: the longest bar of the top-regions chart.
@@ -106,9 +107,10 @@ def test_changes_carry_their_sign_and_headers_align_with_numbers(client, demo_se
     html = client.get("/statistics/", {"year_from": 2021}).content.decode()
 
     assert (
-        '<th scope="row">Доклады</th><td class="number">12</td><td class="number">0</td><td class="number">+12</td>'
-        in html
-    )
+        '<th scope="row">Доклады</th><td class="number" data-label="2021">12</td>'
+        '<td class="number" data-label="2020">0</td>'
+        '<td class="number" data-label="Изменение">+12</td>'
+    ) in (html)
     assert '<th scope="col" class="number">Изменение</th>' in html
     # A single year with seminars needs no list of years to choose from.
     assert 'aria-label="Годы с семинарами"' not in html
