@@ -200,6 +200,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kamchatka")
 USE_I18N = True
 # Russian for the few admin strings Django and django-nested-admin get wrong (locale/ru).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our corrections of Django's Russian formats (core/formats/ru/formats.py).
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -13,6 +13,10 @@ ORDER = {
 
 
 class ArchiveAdminSite(admin.AdminSite):
+    # The sidebar repeats the home page and takes a quarter of a 1280 px screen from the
+    # seminar form and the lists; the breadcrumbs lead home.
+    enable_nav_sidebar = False
+
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
         labels = list(ORDER)
