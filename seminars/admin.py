@@ -92,12 +92,12 @@ class NextNumberFormSet(NestedInlineFormSet):
         forms = [
             form
             for form in self.forms
-            if form.is_valid() and form.has_changed() and not self._should_delete_form(form)
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
         ]
         taken = [form.cleaned_data.get("order") for form in forms]
         following = max([number for number in taken if number] + [0]) + 1
         for form in forms:
-            if not form.cleaned_data.get("order"):
+            if form.has_changed() and not form.cleaned_data.get("order"):
                 form.cleaned_data["order"] = form.instance.order = following
                 following += 1
 
