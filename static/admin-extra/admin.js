@@ -47,7 +47,10 @@
       return;
     }
     var rule = INHERIT[match[2]];
-    var source = document.getElementById("id_" + match[1] + rule[1]);
+    // A seminar's «отдел организатора» takes the organiser itself.
+    var source =
+      document.getElementById("id_" + match[1] + rule[1]) ||
+      (match[2] === "department" && document.getElementById("id_" + match[1].replace(/_$/, "")));
     var value = source && (source.multiple ? (source.selectedOptions[0] || {}).value : source.value);
     var url = new URL(link.href, window.location.href);
     if (value) {

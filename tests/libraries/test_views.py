@@ -55,7 +55,7 @@ def test_library_page_shows_official_name_departments_and_organised_seminars(cli
     assert response.status_code == 200
     html = response.content.decode()
     assert "<dd>КГБУ «Камчатская краевая детская библиотека им. В. Кручины»</dd>" in html
-    assert "<li>отдел формирования и организации фондов</li>" in html
+    assert "<li>Отдел формирования и организации фондов</li>" in html
     assert response.context["talk_count"] == 2
     assert [card.get_absolute_url() for card in response.context["seminars"]] == [
         demo_seminar.get_absolute_url()
