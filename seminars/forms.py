@@ -3,8 +3,12 @@ from django import forms
 
 class StatisticsForm(forms.Form):
     # Bounded: a year outside these makes no date and no sense.
-    year_from = forms.IntegerField(label="С года", min_value=1990, max_value=2100, required=False)
-    year_to = forms.IntegerField(label="по год", min_value=1990, max_value=2100, required=False)
+    year_from = forms.IntegerField(
+        label="С какого года", min_value=1990, max_value=2100, required=False
+    )
+    year_to = forms.IntegerField(
+        label="По какой год", min_value=1990, max_value=2100, required=False
+    )
 
     def clean(self):
         data = super().clean()
