@@ -44,7 +44,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.apps.ArchiveAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "nested_admin",
+    "solo",
     "core.apps.AxesConfig",
     "simple_history",
     "django_tasks",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lowvision.context_processors.lowvision",
                 "core.context_processors.site_urls",
+                "core.context_processors.organization",
             ],
         },
     },
@@ -198,6 +200,8 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kamchatka")
 USE_I18N = True
 # Russian for the few admin strings Django and django-nested-admin get wrong (locale/ru).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our corrections of Django's Russian formats (core/formats/ru/formats.py).
+FORMAT_MODULE_PATH = ["core.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -7,7 +7,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 
-from core.views import healthz, robots_txt
+from core.views import about, favicon, healthz, robots_txt
 from seminars.sitemaps import SITEMAPS
 
 admin.site.site_header = "Методическая копилка — администрирование"
@@ -25,6 +25,8 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon, name="favicon"),
+    path("about/", about, name="about"),
 ]
 
 handler400 = "core.errors.bad_request"

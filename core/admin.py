@@ -2,15 +2,21 @@
 million rows, a search that folds case and ё, and refusing actions a user may not run."""
 
 import nested_admin
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin import widgets
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.utils.functional import cached_property
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
+from solo.admin import SingletonModelAdmin
 
+from core.models import Organization
 from core.text import fold
 
 
@@ -133,7 +139,43 @@ def preload_labels(forms, admin_site):
             widget.preloaded = labels
 
 
-class ArchiveAdminMixin(RelatedWidgetsMixin):
+class DropdownFilter(admin.RelatedFieldListFilter):
+    """A filter over many related objects (the 89 regions) as one dropdown, not 89 links."""
+
+    template = "admin/dropdown_filter.html"
+
+
+class RussianTitlesMixin:
+    """Headings in the case Russian needs: «Добавить библиотеку», «Выберите человека для
+    изменения». Django puts the nominative verbose name into every one of them; `accusative`
+    is the name as the object of a verb. Messages after saving are phrased so that the
+    nominative is right (locale/ru/LC_MESSAGES/django.po: «Добавлено: библиотека «…».»)."""
+
+    accusative = None
+
+    def accusative_name(self):
+        return self.accusative or self.model._meta.verbose_name
+
+    def changelist_view(self, request, extra_context=None):
+        name = self.accusative_name()
+        verb = "изменения" if self.has_change_permission(request) else "просмотра"
+        context = {"title": f"Выберите {name} для {verb}", "add_label": f"Добавить {name}"}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        name = self.accusative_name()
+        if object_id is None:
+            title = f"Добавить {name}"
+        elif self.has_change_permission(request):
+            title = f"Изменить {name}"
+        else:
+            title = f"Просмотреть {name}"
+        return super().changeform_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+
+class ArchiveAdminMixin(RussianTitlesMixin, RelatedWidgetsMixin):
     object_history_list_template = "admin/history_list.html"
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -172,3 +214,69 @@ class ArchiveNestedAdmin(ArchiveAdminMixin, SimpleHistoryAdmin, nested_admin.Nes
 # Background tasks are the worker's bookkeeping, in English: staff follow their work where they
 # started it (docs/deployment.md tells administrators how to inspect the queue).
 admin.site.unregister(DBTaskResult)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RussianTitlesMixin, SingletonModelAdmin):
+    accusative = "сведения об организации"
+
+    def changelist_view(self, request, extra_context=None):
+        # The «list» of a singleton is its change form: that form's heading, not a list's.
+        return SingletonModelAdmin.changelist_view(self, request, extra_context)
+
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "department", "logo"]}),
+        ("Контакты", {"fields": ["address", "phone", "email", "website"]}),
+        ("Страница «О проекте»", {"fields": ["about"]}),
+    ]
+
+
+class AdministratorsOnlyMixin:
+    """Login attempts name colleagues and their addresses: only administrators (those who manage
+    user accounts) see them, whatever permissions a group was given."""
+
+    def is_administrator(self, request):
+        return request.user.is_active and request.user.has_perm("auth.change_user")
+
+    def has_module_permission(self, request):
+        return self.is_administrator(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.is_administrator(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.is_administrator(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.is_administrator(request) and super().has_delete_permission(request, obj)
+
+
+LOGIN_ADMINS = {
+    AccessAttempt: (AccessAttemptAdmin, "запись о неудачных попытках входа"),
+    AccessLog: (AccessLogAdmin, "запись журнала входов"),
+    AccessFailureLog: (AccessFailureLogAdmin, "запись о неудачном входе"),
+}
+for model, (base, name) in LOGIN_ADMINS.items():
+    admin.site.unregister(model)
+    admin.site.register(
+        model,
+        type(
+            base.__name__,
+            (AdministratorsOnlyMixin, RussianTitlesMixin, base),
+            {"accusative": name, "__module__": __name__},
+        ),
+    )
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class UserAdmin(RussianTitlesMixin, auth_admin.UserAdmin):
+    accusative = "пользователя"
+
+
+@admin.register(Group)
+class GroupAdmin(RussianTitlesMixin, auth_admin.GroupAdmin):
+    accusative = "группу"

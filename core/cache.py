@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "archive-generation"
-ARCHIVE_APPS = {"libraries", "people", "seminars"}
+# `core` holds the organisation shown on every page.
+ARCHIVE_APPS = {"core", "libraries", "people", "seminars"}
 # How long a recount may take before another request may ask for it again.
 RECOUNT_SECONDS = 10 * 60
 

@@ -16,6 +16,7 @@ SITE_URLS = {
     "feed_atom": "seminars:feed_atom",
     "upcoming_ics": "seminars:upcoming_ics",
     "lowvision": "lowvision:settings",
+    "about": "about",
     "api": "api:api-root",
     "api_schema": "api:schema",
     "archive_zip": "api:archive_zip",
@@ -25,3 +26,10 @@ SITE_URLS = {
 
 def site_urls(request):
     return {"site_urls": {key: reverse(name) for key, name in SITE_URLS.items()}}
+
+
+def organization(request):
+    """Whose archive this is (None until entered in the admin): header, footer, titles."""
+    from core.models import Organization
+
+    return {"organization": Organization.current()}

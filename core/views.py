@@ -1,5 +1,9 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -28,3 +32,25 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def about(request):
+    from core.models import Organization
+
+    organization = Organization.current()
+    context = {
+        "page_title": "О проекте",
+        "page_description": "Кто ведёт «Методическую копилку», зачем она и как с нами связаться.",
+        "about": organization,
+    }
+    return render(request, "about.html", context)
+
+
+# Browsers ask for /favicon.ico whatever the page says; the same file is in static/.
+FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
+
+
+def favicon(request):
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from core.admin import ArchiveAdmin
+from core.admin import ArchiveAdmin, DropdownFilter
 from core.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
 
 from .models import Department, Library, Locality, Region
@@ -9,6 +9,7 @@ from .models import Department, Library, Locality, Region
 
 @admin.register(Region)
 class RegionAdmin(ArchiveAdmin):
+    accusative = "регион"
     list_display = ["name", "kind", "federal_district", "code"]
     list_filter = ["federal_district", "kind"]
     search_fields = ["sort_key", "code"]
@@ -17,6 +18,7 @@ class RegionAdmin(ArchiveAdmin):
 
 @admin.register(Locality)
 class LocalityAdmin(ArchiveAdmin):
+    accusative = "населённый пункт или район"
     list_display = ["name", "kind", "region"]
     list_filter = ["kind", "region__federal_district"]
     list_select_related = ["region"]
@@ -57,9 +59,10 @@ class BranchInline(admin.TabularInline):
 
 @admin.register(Library)
 class LibraryAdmin(DuplicatesAdminMixin, ArchiveAdmin):
+    accusative = "библиотеку"
     form = LibraryForm
     list_display = ["__str__", "region", "locality", "is_published"]
-    list_filter = ["is_published", "region__federal_district", "region"]
+    list_filter = ["is_published", "region__federal_district", ("region", DropdownFilter)]
     list_select_related = ["parent__parent", "region", "locality"]
     search_fields = [
         "sort_key",
@@ -91,6 +94,7 @@ class LibraryAdmin(DuplicatesAdminMixin, ArchiveAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ArchiveAdmin):
+    accusative = "отдел"
     list_display = ["name", "kind", "library"]
     list_filter = ["kind"]
     list_select_related = ["library__parent"]

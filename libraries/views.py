@@ -14,6 +14,7 @@ from seminars.cards import talk_cards
 from seminars.filters import LibraryFilter, library_matches
 from seminars.models import Seminar, Talk, TalkSpeaker
 
+from .cartogram import region_map
 from .models import FederalDistrict, Library, Region
 
 DETAIL_ROWS = 20
@@ -128,7 +129,8 @@ def region_list(request):
         for value, label in FederalDistrict.choices
     ]
     by_value = {district["value"]: district for district in districts}
-    for region in Region.objects.order_by("sort_key"):
+    regions = list(Region.objects.order_by("sort_key"))
+    for region in regions:
         region.talk_count = counts["regions"].get(region.pk, 0)
         by_value[region.federal_district]["regions"].append(region)
     context = {
@@ -137,6 +139,7 @@ def region_list(request):
             "Доклады семинаров по федеральным округам и субъектам Российской Федерации."
         ),
         "districts": districts,
+        "region_map": region_map(counts["regions"], regions=regions),
     }
     return render(request, "libraries/region_list.html", context)
 

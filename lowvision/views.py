@@ -23,6 +23,12 @@ def _next_url(request):
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     next_url = _next_url(request)
+    if request.method == "GET" and "off" in request.GET:
+        # «Обычная версия» in every page's header: one click, no form (pages are cached whole,
+        # so they carry no CSRF token). Turning the mode off is harmless if someone else asks.
+        response = redirect(next_url)
+        response.delete_cookie(COOKIE, samesite="Lax")
+        return response
     if request.method == "POST":
         response = redirect(next_url)
         if "off" in request.POST:

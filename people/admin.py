@@ -43,6 +43,7 @@ class SpeakerRoleInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(DuplicatesAdminMixin, ArchiveAdmin):
+    accusative = "человека"
     form = PersonForm
     list_display = ["full_name", "consent", "talk_count"]
     list_filter = ["consent"]

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, TextField
 from django.urls import path
 from nested_admin.formsets import NestedInlineFormSet
 
-from core.admin import ArchiveAdmin, ArchiveNestedAdmin, RelatedWidgetsMixin
+from core.admin import ArchiveAdmin, ArchiveNestedAdmin, DropdownFilter, RelatedWidgetsMixin
 from core.lists import count_of
 
 from .importer.views import import_resolution
@@ -83,8 +83,28 @@ class TalkSpeakerInline(
     min_num = 1
 
 
+class NextNumberFormSet(NestedInlineFormSet):
+    """«№ в программе» left empty takes the next free number (the admin's script fills it in as
+    a row is added; this keeps a form saved without the script from failing on it)."""
+
+    def clean(self):
+        super().clean()
+        forms = [
+            form
+            for form in self.forms
+            if form.is_valid() and form.cleaned_data and not self._should_delete_form(form)
+        ]
+        taken = [form.cleaned_data.get("order") for form in forms]
+        following = max([number for number in taken if number] + [0]) + 1
+        for form in forms:
+            if form.has_changed() and not form.cleaned_data.get("order"):
+                form.cleaned_data["order"] = form.instance.order = following
+                following += 1
+
+
 class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Talk
+    formset = NextNumberFormSet
     fields = [
         "order",
         "title",
@@ -98,6 +118,13 @@ class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.Nested
     formfield_overrides = {TextField: {"widget": AdminTextareaWidget(attrs={"rows": 4})}}
     inlines = [TalkSpeakerInline]
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "order":
+            formfield.required = False
+            formfield.help_text = "Пусто — следующий по порядку."
+        return formfield
 
     def get_queryset(self, request):
         # Each talk's seminar (asked by the speakers' delete permission), topics and speakers
@@ -135,6 +162,7 @@ class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline)
 
 @admin.register(Seminar)
 class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+    accusative = "семинар"
     list_display = [
         "title",
         "start_date",
@@ -151,7 +179,7 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
         "format",
         "scope",
         "organizer__region__federal_district",
-        "organizer__region",
+        ("organizer__region", DropdownFilter),
     ]
     list_select_related = ["organizer__parent"]
     search_fields = ["title", "organizer__sort_key", "organizer__short_name"]
@@ -191,6 +219,7 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
 
 @admin.register(Talk)
 class TalkAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+    accusative = "доклад"
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
     list_filter = ["seminar__kind", "seminar__format"]
@@ -203,6 +232,7 @@ class TalkAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
 
 @admin.register(Resolution)
 class ResolutionAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+    accusative = "резолюцию"
     list_display = ["seminar"]
     list_select_related = ["seminar"]
     search_fields = ["seminar__title", "preamble", "items__text"]
@@ -212,6 +242,7 @@ class ResolutionAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(ArchiveAdmin):
+    accusative = "тему"
     list_display = ["name"]
     search_fields = ["sort_key"]
     readonly_fields = ["slug"]

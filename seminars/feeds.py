@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from icalendar import Calendar, Event, Timezone
 
+from core.models import Organization
 from libraries.models import Library, Region
 
 from .models import Seminar
@@ -94,7 +95,10 @@ class AtomEntries:
     """Atom (RFC 4287) wants an absolute IRI as each entry's id and an author for each entry."""
 
     feed_type = Atom1Feed
-    author_name = settings.SITE_NAME
+
+    def author_name(self):
+        # The organisation as entered in the admin, else the site.
+        return str(Organization.current() or settings.SITE_NAME)
 
     def item_guid(self, seminar):
         return entry_id(seminar)

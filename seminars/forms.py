@@ -21,10 +21,10 @@ class NumberInput(forms.NumberInput):
 class StatisticsForm(forms.Form):
     # Bounded: a year outside these makes no date and no sense.
     year_from = forms.IntegerField(
-        label="С года", min_value=1990, max_value=2100, required=False, widget=NumberInput
+        label="С какого года", min_value=1990, max_value=2100, required=False, widget=NumberInput
     )
     year_to = forms.IntegerField(
-        label="по год", min_value=1990, max_value=2100, required=False, widget=NumberInput
+        label="По какой год", min_value=1990, max_value=2100, required=False, widget=NumberInput
     )
 
     def clean(self):

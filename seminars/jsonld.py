@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.models import Organization
+
 from .models import Seminar, SeminarLink
 
 # The same escapes as django.utils.html.json_script: no «<», «>» or «&» can end the script element.
@@ -37,14 +39,16 @@ def script(data):
 
 
 def publisher(request):
-    """The organisation that publishes the archive."""
+    """The organisation that publishes the archive: as entered in the admin, else the site."""
     home = request.build_absolute_uri(reverse("seminars:home"))
+    organization = Organization.current()
+    data = organization.schema_org(request) if organization else {"name": settings.SITE_NAME}
     return {
-        "@type": "Organization",
-        "@id": f"{home}#organization",
-        "name": settings.SITE_NAME,
         "url": home,
         "logo": request.build_absolute_uri(static(SITE_LOGO)),
+        **data,
+        "@type": "Organization",
+        "@id": f"{home}#organization",
     }
 
 

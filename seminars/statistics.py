@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
 
+from libraries.cartogram import region_map
 from libraries.models import FederalDistrict, Library, Locality, Region
 
 from .models import Seminar, Talk, TalkSpeaker
@@ -33,6 +34,8 @@ class Table:
     headers: list[str]
     rows: list[list] = field(default_factory=list)
     chart: list[int] = field(default_factory=list)
+    # Columns of changes, shown with their sign: «+12», «−3».
+    signed: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -42,6 +45,11 @@ class Period:
 
     def __str__(self):
         return f"{self.start}" if self.start == self.end else f"{self.start}–{self.end}"
+
+    @property
+    def label(self):
+        """«2021 год», «2019–2021 годы»: what «Статистика за …» needs."""
+        return f"{self} год" if self.start == self.end else f"{self} годы"
 
     @property
     def previous(self):
@@ -61,6 +69,8 @@ class Statistics:
     tables: list[Table]
     regions_taking_part: list[str]
     regions_not_taking_part: list[str]
+    # The tile map of the period's talks by region (libraries/cartogram.py).
+    region_map: dict = field(default_factory=dict)
 
     def table(self, slug):
         return next(table for table in self.tables if table.slug == slug)
@@ -122,8 +132,11 @@ def _summary(period):
         [
             [label, current[key], previous[key], current[key] - previous[key]]
             for key, label in SUMMARY_LABELS.items()
+            # Participants are counted only where a seminar states them: no figure, no row.
+            if key != "participants" or current[key] or previous[key]
         ],
         chart=[1, 2],
+        signed=[3],
     )
 
 
@@ -277,6 +290,16 @@ def _by_year(period, seminars):
     )
 
 
+def _region_talks(seminars):
+    """Talks of the period per region (by the speakers' libraries), for the map."""
+    return dict(
+        TalkSpeaker.objects.filter(talk__seminar__in=seminars, library__region__isnull=False)
+        .values_list("library__region")
+        .annotate(n=Count("talk", distinct=True))
+        .order_by()
+    )
+
+
 def compute(start, end=None):
     period = Period(start, end or start)
     seminars = period.seminars()
@@ -301,6 +324,7 @@ def compute(start, end=None):
         ],
         regions_taking_part=list(regions.filter(taking_part).values_list("name", flat=True)),
         regions_not_taking_part=list(regions.exclude(taking_part).values_list("name", flat=True)),
+        region_map=region_map(_region_talks(seminars), period=period),
     )
 
 
@@ -421,24 +445,29 @@ class Chart:
     legend: list[str]
 
 
-CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 480, 400, 18, 14, 10
+# Narrow enough to be drawn at its own size on a 360 px phone: its 13 px text stays 13 px.
+CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 320, 250, 18, 14, 10
+LABEL_CHARS = 44
 
 
 def chart(table):
     if not table.chart or not table.rows:
         return None
-    values = [row[column] for row in table.rows for column in table.chart]
+    # A comparison series with nothing in it (a year before the archive began) is left out.
+    first, *others = table.chart
+    columns = [first, *(column for column in others if any(row[column] for row in table.rows))]
+    values = [row[column] for row in table.rows for column in columns]
     largest = max(max(values), 1)
     rows, y = [], 0
     for row in table.rows:
         label_y = y + LABEL_HEIGHT - 4
         y += LABEL_HEIGHT
         bars = []
-        for series, column in enumerate(table.chart, start=1):
+        for series, column in enumerate(columns, start=1):
             value = max(row[column], 0)
             bars.append(Bar(series, y, round(value / largest * BAR_AREA), value))
             y += BAR_HEIGHT + 2
         rows.append(ChartRow(str(row[0]), label_y, bars))
         y += GAP
-    legend = [table.headers[column] for column in table.chart] if len(table.chart) > 1 else []
+    legend = [table.headers[column] for column in columns] if len(columns) > 1 else []
     return Chart(CHART_WIDTH, y, rows, legend)

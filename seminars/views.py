@@ -20,6 +20,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
+from libraries.cartogram import region_map
 from libraries.models import Region
 
 from . import jsonld, statistics
@@ -41,7 +42,7 @@ def archive_statistics():
     regions = list(
         Region.objects.with_talk_counts()
         .order_by("-talk_count", "sort_key")
-        .values("name", "slug", "talk_count")
+        .values("pk", "name", "slug", "talk_count")
     )
     return {
         "seminar_count": Seminar.objects.published().count(),
@@ -53,6 +54,7 @@ def archive_statistics():
         ),
         "region_count": len(regions),
         "top_regions": regions[:8],
+        "region_map": region_map({region["pk"]: region["talk_count"] for region in regions}),
     }
 
 
@@ -395,7 +397,7 @@ def statistics_context(request):
 def statistics_page(request):
     form, years, stats = statistics_context(request)
     context = {
-        "page_title": f"Статистика за {stats.period}",
+        "page_title": f"Статистика за {stats.period.label}",
         "page_description": (
             "Семинары, доклады, докладчики, библиотеки и регионы-участники за год или период: "
             "таблицы и диаграммы, отчёт в XLSX."

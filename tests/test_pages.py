@@ -26,7 +26,9 @@ def test_every_page_has_title_description_canonical_and_open_graph(client, demo_
     html = client.get(url).content.decode()
 
     path = url.split("?")[0]
-    assert re.search(r"<title>[^<]+ — Методическая копилка</title>|<title>Методическая", html)
+    assert re.search(
+        r"<title>[^<]+ — Методическая копилка · [^<]+</title>|<title>Методическая копилка · ", html
+    )
     assert re.search(r'<meta name="description" content="[^"]{20,}">', html)
     assert f'<link rel="canonical" href="http://testserver{path}">' in html
     for prop in ("og:title", "og:description", "og:url", "og:type", "og:locale"):

@@ -75,3 +75,36 @@ def date_range(start, end=None):
     if start.month != end.month:
         return f"{start.day} {MONTHS_GENITIVE[start.month - 1]} – {ru_date(end)}"
     return f"{start.day}–{ru_date(end)}"
+
+
+@register.filter
+def signed(number):
+    """A change with its sign: «+12», «−3» (a real minus sign), «0»."""
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return ""
+    if number > 0:
+        return f"+{number}"
+    if number < 0:
+        return f"−{-number}"
+    return "0"
+
+
+@register.filter
+def lower_first(text):
+    """«Отдел научно-методической работы» inside a sentence: «отдел научно-методической работы»."""
+    text = str(text or "")
+    # An abbreviation («ЦБС», «ИБЦ») keeps its capitals.
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+@register.filter
+def item(sequence, index):
+    """`{{ headers|item:forloop.counter0 }}`: a table's header for the cell in that column."""
+    try:
+        return sequence[index]
+    except (IndexError, KeyError, TypeError):
+        return ""

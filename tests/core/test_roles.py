@@ -44,7 +44,7 @@ def test_editor_permissions():
     expected |= {f"seminars.{a}_topic" for a in edit}
     expected |= {f"people.{a}_person" for a in edit}
     expected |= {f"libraries.{a}_{m}" for m in ["library", "department", "locality"] for a in edit}
-    expected |= {"libraries.view_region", "seminars.import_seminar"}
+    expected |= {"libraries.view_region", "seminars.import_seminar", "core.view_organization"}
 
     assert codenames(EDITOR) == expected
 
@@ -54,7 +54,15 @@ def test_department_admin_has_everything_users_included():
     everything = {
         f"{p.content_type.app_label}.{p.codename}"
         for p in Permission.objects.filter(
-            content_type__app_label__in=["auth", "admin", "axes", "libraries", "people", "seminars"]
+            content_type__app_label__in=[
+                "auth",
+                "admin",
+                "axes",
+                "core",
+                "libraries",
+                "people",
+                "seminars",
+            ]
         ).select_related("content_type")
     }
 

@@ -132,3 +132,19 @@ def test_the_page_cache_keeps_the_normal_and_the_low_vision_page_apart(client, s
         "lv-spacing-normal",
     ]
     assert html_class(normal_again) == ["site"]
+
+
+def test_normal_version_is_one_link_away_on_every_page(client):
+    client.cookies["lowvision"] = "font=largest&scheme=wb&images=off&spacing=wide"
+    page = client.get("/talks/").content.decode()
+    assert (
+        '<a class="lowvision-off" href="/lowvision/?off=1&amp;next=/talks/">Обычная версия</a>'
+        in page
+    )
+
+    response = client.get("/lowvision/", {"off": "1", "next": "/talks/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/talks/"
+    assert response.cookies["lowvision"].value == ""
+    assert response.cookies["lowvision"]["max-age"] == 0

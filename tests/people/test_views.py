@@ -62,7 +62,10 @@ def test_index_letter_navigation(client, demo_seminar):
     assert [p.last_name for p in response.context["page"]] == ["Сафонова", "Сорина"]
     assert '<a href="?letter=с" aria-current="page">С</a>' in html
     assert '<span aria-hidden="true">Б</span>' in html
-    assert "<title>Докладчики на букву С — Методическая копилка</title>" in html
+    assert (
+        "<title>Докладчики на букву С — Методическая копилка · Камчатская краевая детская библиотека им. В. Кручины</title>"
+        in html
+    )
 
 
 def test_index_letter_yo_means_ye(client, demo_seminar):

@@ -227,3 +227,28 @@ def form_data(client, seminar):
     parser.feed(client.get(change_url(seminar)).content.decode())
     parser.data.pop("csrfmiddlewaretoken", None)
     return parser.data
+
+
+def test_a_talk_without_a_number_takes_the_next_one(staff_client, db):
+    """The admin's script fills «№ в программе» as a talk is added; without it, saving still works."""
+    seminar = seminar_with(2)
+    person = factories.person("Новикова")
+    data = form_data(staff_client, seminar)
+    data["talks-TOTAL_FORMS"] = "4"
+    for index, title in [(2, "Третий доклад"), (3, "Четвёртый доклад")]:
+        data |= {
+            f"talks-{index}-order": "",
+            f"talks-{index}-title": title,
+            f"talks-{index}-speakers-TOTAL_FORMS": "1",
+            f"talks-{index}-speakers-INITIAL_FORMS": "0",
+            f"talks-{index}-speakers-0-order": "1",
+            f"talks-{index}-speakers-0-person": str(person.pk),
+        }
+
+    response = staff_client.post(change_url(seminar), data)
+
+    assert response.status_code == 302
+    assert list(seminar.talks.order_by("order").values_list("order", "title"))[2:] == [
+        (3, "Третий доклад"),
+        (4, "Четвёртый доклад"),
+    ]

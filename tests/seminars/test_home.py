@@ -88,7 +88,7 @@ def test_base_layout_has_landmarks_skip_link_and_meta(client, db):
     assert '<html lang="ru" class="site">' in html
     assert '<a class="skip-link" href="#content">Перейти к содержанию</a>' in html
     assert '<main id="content"' in html
-    assert '<nav aria-label="Разделы сайта">' in html
+    assert '<nav class="site-nav-bar" aria-label="Разделы сайта">' in html
     assert "<title>Архив семинаров для библиотекарей — Методическая копилка</title>" in html
     assert '<link rel="canonical" href="http://testserver/">' in html
     assert '<meta property="og:title" content="Архив семинаров для библиотекарей">' in html

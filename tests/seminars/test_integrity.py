@@ -58,7 +58,8 @@ def test_admin_refuses_to_delete_a_protected_library_and_says_why(demo_seminar, 
     library = Library.objects.get(name="Соболевская библиотека")
     url = f"/admin/libraries/library/{library.pk}/delete/"
     page = staff_client.get(url).content.decode()
-    assert "потребует удаления следующих связанных защищенных объектов" in page
+    assert "<h1>Удаление невозможно: библиотека</h1>" in page
+    assert "нельзя удалить: на неё ссылаются защищённые записи:" in page
     assert "Сафонова Светлана Юрьевна" in page
     staff_client.post(url, {"post": "yes"})
     assert Library.objects.filter(pk=library.pk).exists()

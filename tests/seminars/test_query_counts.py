@@ -11,7 +11,7 @@ def test_home(client, db, rows):
     for number in range(rows):
         factories.talks(1, factories.seminar(f"Семинар {number}", slug=f"s-{number}"))
 
-    assert queries(client, "/") == 6
+    assert queries(client, "/") == 7
 
 
 @pytest.mark.parametrize("rows", [1, 50])

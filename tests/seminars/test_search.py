@@ -306,7 +306,9 @@ def test_hits_link_to_their_pages_and_hide_people_without_consent(client, elkina
         "библиотека для детей и юношества»</a>"
     ) in html
     html = client.get("/search/", {"q": "медиаграмотность"}).content.decode()
-    assert f'<a href="{seminar_url}#resolution">Задачи</a>' in html
+    assert (
+        f'<a href="{seminar_url}#resolution">Задачи: пункт резолюции семинара «{Seminar.objects.get().title}»</a>'
+    ) in html
 
     Person.objects.filter(pk=elkina.pk).update(consent=Person.Consent.UNKNOWN, consent_date=None)
     html = client.get("/search/", {"q": "Ёлкина"}).content.decode()

@@ -35,7 +35,6 @@ def test_demo_year_totals(demo_seminar):
         ["Библиотеки докладчиков", 10, 0, 10],
         ["Населённые пункты и районы", 9, 0, 9],
         ["Регионы", 8, 0, 8],
-        ["Участники (по данным мероприятий)", 0, 0, 0],
     ]
     assert stats.table("summary").headers == ["Показатель", "2021", "2020", "Изменение"]
     assert rows(stats, "kinds") == [["семинар", 1]]
@@ -189,8 +188,8 @@ def test_chart_geometry_scales_bars_to_the_largest_value():
     chart = statistics.chart(table)
 
     assert [(row.label, [(bar.width, bar.value) for bar in row.bars]) for row in chart.rows] == [
-        ("А", [(400, 4)]),
-        ("Б", [(200, 2)]),
+        ("А", [(250, 4)]),
+        ("Б", [(125, 2)]),
     ]
     assert chart.rows[1].bars[0].y == 18 + 16 + 10 + 18
     assert chart.height == 2 * (18 + 16 + 10)
@@ -205,5 +204,37 @@ def test_chart_of_two_series_has_a_legend_and_no_negative_bars(demo_seminar):
     assert chart.legend == ["2022", "2021"]
     talks = chart.rows[1]
     assert talks.label == "Доклады"
-    assert [(bar.series, bar.width, bar.value) for bar in talks.bars] == [(1, 0, 0), (2, 400, 12)]
+    assert [(bar.series, bar.width, bar.value) for bar in talks.bars] == [(1, 0, 0), (2, 250, 12)]
     assert statistics.chart(statistics.Table("e", "Пусто", ["А", "Б"], [], chart=[1])) is None
+
+
+def test_chart_leaves_out_an_empty_comparison_year(demo_seminar):
+    """2020 has no seminars: the 2021 summary is one series of bars, without a legend."""
+    chart = statistics.chart(statistics.compute(2021).table("summary"))
+
+    assert chart.legend == []
+    assert [[bar.value for bar in row.bars] for row in chart.rows] == [
+        [1],
+        [12],
+        [12],
+        [10],
+        [9],
+        [8],
+    ]
+
+
+def test_period_label_says_year_or_years():
+    assert statistics.Period(2021, 2021).label == "2021 год"
+    assert statistics.Period(2019, 2021).label == "2019–2021 годы"
+
+
+def test_statistics_map_counts_the_periods_talks_by_region(demo_seminar):
+    tiles = {tile["slug"]: tile for tile in statistics.compute(2021).region_map["tiles"]}
+
+    assert len(tiles) == 89
+    assert tiles["kamchatskii-krai"]["count"] == 5
+    assert tiles["kamchatskii-krai"]["url"] == (
+        "/talks/?region=kamchatskii-krai&year_from=2021&year_to=2021"
+    )
+    assert tiles["moskva"]["count"] == 0
+    assert statistics.compute(2020).region_map["rows"] == []

@@ -11,7 +11,10 @@ def cells(html, table_id):
     section = html.split(f'<h2 id="{table_id}">', 1)[1].split("</section>", 1)[0]
     return [
         re.sub(r"<[^>]+>", "", cell).strip()
-        for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", section.split("<table>", 1)[1])
+        for cell in re.findall(
+            r"<t[hd][^>]*>(.*?)</t[hd]>",
+            section.split('<table class="statistics-data reflow">', 1)[1],
+        )
     ]
 
 
@@ -20,7 +23,7 @@ def test_page_defaults_to_the_latest_year_with_seminars(client, demo_seminar):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Статистика за 2021</h1>" in html
+    assert "<h1>Статистика за 2021 год</h1>" in html
     assert cells(html, "summary")[:8] == [
         "Показатель",
         "2021",
@@ -29,7 +32,7 @@ def test_page_defaults_to_the_latest_year_with_seminars(client, demo_seminar):
         "Мероприятия",
         "1",
         "0",
-        "1",
+        "+1",
     ]
     assert cells(html, "top-regions")[2:4] == ["Камчатский край", "5"]
     assert 'href="/statistics/report.xlsx?year_from=2021&amp;year_to=2021"' in html
@@ -49,17 +52,17 @@ def test_every_chart_has_its_table_and_no_inline_style_or_script(client, demo_se
         "federal-districts",
         "districts",
     ]
-    assert html.count("<table>") == len(charts)
+    assert html.count('<table class="statistics-data reflow">') == len(charts)
     assert "style=" not in html
     assert "<script" not in html
     # Камчатский край, 5 talks: the longest bar of the top-regions chart.
     top = html.split('<h2 id="top-regions">', 1)[1]
-    assert '<rect class="chart-bar chart-series-1" x="0" y="18" width="400" height="14">' in top
+    assert '<rect class="chart-bar chart-series-1" x="0" y="18" width="250" height="14">' in top
 
 
 def test_range_and_empty_year(client, demo_seminar):
     html = client.get("/statistics/", {"year_from": 2019, "year_to": 2021}).content.decode()
-    assert "<h1>Статистика за 2019–2021</h1>" in html
+    assert "<h1>Статистика за 2019–2021 годы</h1>" in html
     assert cells(html, "summary")[1:3] == ["2019–2021", "2016–2018"]
 
     empty = client.get("/statistics/", {"year_from": 2030}).content.decode()
@@ -136,3 +139,17 @@ def test_every_sheet_of_the_report_declares_its_size(client, demo_seminar):
     sizes = {sheet.title: sheet.calculate_dimension() for sheet in workbook.worksheets}
     assert sizes["Итоги"].startswith("A1:D")
     assert all(not size.endswith(":A1") for size in sizes.values())
+
+
+def test_changes_carry_their_sign_and_headers_align_with_numbers(client, demo_seminar):
+    html = client.get("/statistics/", {"year_from": 2021}).content.decode()
+
+    assert (
+        '<th scope="row">Доклады</th><td class="number" data-label="2021">12</td>'
+        '<td class="number" data-label="2020">0</td>'
+        '<td class="number" data-label="Изменение">+12</td>'
+    ) in (html)
+    assert '<th scope="col" class="number">Изменение</th>' in html
+    # A single year with seminars needs no list of years to choose from.
+    assert 'aria-label="Годы с семинарами"' not in html
+    assert "Участники (по данным мероприятий)" not in html

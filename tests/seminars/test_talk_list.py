@@ -40,7 +40,10 @@ def test_region_kamchatka_gives_exactly_its_five_talks(client, demo_seminar):
     assert titles(response) == KAMCHATKA_TALKS
     html = response.content.decode()
     assert "Найдено: 5 докладов" in html
-    assert "<title>Доклады: Камчатский край — Методическая копилка</title>" in html
+    assert (
+        "<title>Доклады: Камчатский край — Методическая копилка · Камчатская краевая детская библиотека им. В. Кручины</title>"
+        in html
+    )
 
 
 def test_region_ivanovo_gives_only_its_talk(client, demo_seminar):

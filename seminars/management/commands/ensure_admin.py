@@ -7,14 +7,19 @@ from django.core.management.base import BaseCommand
 
 class Command(BaseCommand):
     help = (
-        "Creates an administrator if there is none: credentials from DJANGO_SUPERUSER_USERNAME / "
-        "DJANGO_SUPERUSER_PASSWORD, otherwise a random password printed once."
+        "Создаёт администратора, если его ещё нет: имя и пароль из DJANGO_SUPERUSER_USERNAME и "
+        "DJANGO_SUPERUSER_PASSWORD, иначе случайный пароль, который печатается один раз."
     )
 
     def handle(self, *args, **options):
         User = get_user_model()
-        if User.objects.filter(is_superuser=True, is_active=True).exists():
-            self.stdout.write("Администратор уже есть.")
+        admin = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if admin is not None:
+            name = admin.get_username()
+            self.stdout.write(
+                f"Администратор уже есть: «{name}». Забыли пароль? Задайте новый: "
+                f"python manage.py changepassword {name}"
+            )
             return
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "admin")
         password = os.environ.get("DJANGO_SUPERUSER_PASSWORD")

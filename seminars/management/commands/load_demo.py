@@ -9,6 +9,7 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.models import Organization
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 from seminars.models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker
@@ -276,6 +277,25 @@ CHANNEL = (
 )
 
 
+# The department whose archive the demo shows, as the resolution's letterhead names it.
+ORGANIZATION = {
+    "name": "КГБУ «Камчатская краевая детская библиотека им. В. Кручины»",
+    "short_name": "Камчатская краевая детская библиотека им. В. Кручины",
+    "department": "Отдел научно-методической и проектной работы",
+    "address": "Петропавловск-Камчатский, Камчатский край",
+    "about": (
+        "«Методическая копилка» — открытый архив семинаров, конференций и вебинаров, которые "
+        "проводит отдел научно-методической и проектной работы Камчатской краевой детской "
+        "библиотеки им. В. Кручины для библиотекарей края и коллег из других регионов.\n\n"
+        "Здесь собраны программы, доклады и резолюции: кто выступал, из какой библиотеки и "
+        "региона, что решили участники. Архив помогает найти коллег, которые уже решали похожую "
+        "задачу, и подготовить отчёт о методической работе за год.\n\n"
+        "Сведения о докладчиках публикуются только с их согласия (152-ФЗ «О персональных "
+        "данных»)."
+    ),
+}
+
+
 def upsert(model, lookup, values):
     """get_or_create that saves an existing row only when a value differs."""
     obj, created = model.objects.get_or_create(**lookup, defaults=values)
@@ -288,10 +308,16 @@ def upsert(model, lookup, values):
 
 
 class Command(BaseCommand):
-    help = "Loads the demo seminar «Библиотека-онлайн» of 24.11.2021 (idempotent)."
+    help = (
+        "Загружает демонстрационный семинар «Библиотека-онлайн» 24.11.2021 и сведения об "
+        "организации; повторный запуск ничего не меняет."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Entered once; what staff have since changed in the admin stays.
+        if not Organization.objects.exists():
+            Organization.objects.create(**ORGANIZATION)
         regions = {region.code: region for region in Region.objects.all()}
         localities = {
             key: upsert(Locality, {"region": regions[code], "name": name}, {"kind": kind})
