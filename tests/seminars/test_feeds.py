@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.models import Organization
 from libraries.models import Library, Region
 from people.models import Person
 from seminars import feeds
@@ -95,7 +96,8 @@ def test_atom_entries_are_named_by_tag_uris_and_have_authors(client, seminars, s
 
     root = ElementTree.fromstring(client.get(url).content)
 
-    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == "Методическая копилка"
+    # The organisation as the demo entered it in the admin.
+    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == str(Organization.current())
     entries = root.findall("atom:entry", ATOM)
     assert [entry.findtext("atom:id", namespaces=ATOM) for entry in entries] == [
         tag_uri(seminar) for seminar in expected
@@ -110,6 +112,15 @@ def test_an_empty_atom_feed_still_names_its_author(client, seminars):
     root = ElementTree.fromstring(client.get("/feeds/regions/altaiskii-krai.atom").content)
 
     assert root.findall("atom:entry", ATOM) == []
+    assert root.findtext("atom:author/atom:name", namespaces=ATOM) == str(Organization.current())
+
+
+def test_without_an_organisation_the_feed_is_the_sites(client, seminars):
+    Organization.objects.all().delete()
+    Organization.clear_cache()
+
+    root = ElementTree.fromstring(client.get("/feeds/seminars.atom").content)
+
     assert root.findtext("atom:author/atom:name", namespaces=ATOM) == "Методическая копилка"
 
 
