@@ -9,6 +9,8 @@ from django.contrib import admin
 from django.urls import reverse
 from solo.models import SingletonModel
 
+from seminars.models import Seminar
+
 # django-axes' login records are read-only: they are checked in tests/core/test_login.py.
 MODELS = [model for model in admin.site._registry if model._meta.app_label != "axes"]
 
@@ -115,3 +117,19 @@ def test_published_slug_is_read_only(demo_seminar, staff_client):
     page = staff_client.get(admin_url(Seminar, "change", demo_seminar.pk)).content.decode()
     assert 'name="slug"' not in page
     assert demo_seminar.slug in page
+
+
+def test_the_seminar_change_form_runs_the_same_queries_for_2_and_20_talks(staff_client):
+    """Every speaker's person, library and department is an autocomplete whose chosen label is
+    read with the other labels of its model, not one query per select."""
+    from tests import factories
+    from tests.queries import queries
+
+    few = factories.seminar("Семинар на два доклада")
+    factories.talks(2, of_seminar=few)
+    many = factories.seminar("Семинар на двадцать докладов", organizer=factories.library("Другая"))
+    factories.talks(20, of_seminar=many)
+    urls = [admin_url(Seminar, "change", seminar.pk) for seminar in (few, many)]
+    queries(staff_client, urls[0])  # the first request also reads what Django keeps (content types)
+
+    assert queries(staff_client, urls[1]) == queries(staff_client, urls[0])
