@@ -40,11 +40,6 @@ def library_vectors(relation):
     return [f"{relation}{'__parent' * level}__search_vector" for level in range(3)]
 
 
-def seminar_texts(relation):
-    """A seminar's long texts and search vector, which lists of its talks do not show."""
-    return [f"{relation}__{name}" for name in ("search_vector", "goal", "description")]
-
-
 class SeminarQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
