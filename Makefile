@@ -30,7 +30,7 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 # with it.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --upcoming
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
