@@ -122,6 +122,14 @@ class Registration(models.Model):
     def library_name(self):
         return str(self.library) if self.library_id else self.library_text
 
+    def erase(self):
+        """Removes what names the participant; region, library and attendance stay for the
+        counts. The caller saves."""
+        self.last_name = self.first_name = self.patronymic = ""
+        self.position = self.email = self.phone = ""
+        self.token = new_token()
+        self.purged_at = timezone.now()
+
     def cancel_url(self):
         signed = signing.Signer(salt="registrations.cancel").sign(self.token)
         return reverse("registrations:cancel", args=[signed])

@@ -13,7 +13,7 @@ from seminars.models import Seminar
 
 from . import mail
 from .forms import RegistrationForm
-from .models import CONSENT_VERSION, Registration, new_token, registration_state
+from .models import CONSENT_VERSION, Registration, registration_state
 
 SIGNER = signing.Signer(salt="registrations.cancel")
 
@@ -131,14 +131,6 @@ def consent(request):
     return render(request, "registrations/consent.html", context)
 
 
-def erase(registration):
-    """Removes what names the participant; region, library and attendance stay for the counts."""
-    registration.last_name = registration.first_name = registration.patronymic = ""
-    registration.position = registration.email = registration.phone = ""
-    registration.token = new_token()
-    registration.purged_at = timezone.now()
-
-
 def cancel_registration(registration):
     with transaction.atomic():
         seminar = Seminar.objects.select_for_update().get(pk=registration.seminar_id)
@@ -147,7 +139,7 @@ def cancel_registration(registration):
             return
         freed = registration.status == Registration.Status.REGISTERED
         registration.status = Registration.Status.CANCELLED
-        erase(registration)
+        registration.erase()
         registration.save()
         state = registration_state(seminar)
         if freed and state is not None and not state.full:

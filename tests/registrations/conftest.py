@@ -52,3 +52,49 @@ def post(client, django_capture_on_commit_callbacks):
             return client.post(url, data or {}, **extra)
 
     return send
+
+
+@pytest.fixture
+def people(upcoming):
+    """Three registrations for the upcoming seminar, from two regions."""
+    from django.utils import timezone
+
+    from registrations.models import Registration
+
+    kamchatka, sakhalin = Region.objects.get(code="41"), Region.objects.get(code="65")
+    rows = [
+        (
+            "Ёлкина",
+            "Анна",
+            "Петровна",
+            "elkina@example.ru",
+            kamchatka,
+            "Соболевский муниципальный район",
+        ),
+        ("Иванова", "Мария", "", "ivanova@example.ru", sakhalin, ""),
+        (
+            "Петров",
+            "Олег",
+            "Ильич",
+            "petrov@example.ru",
+            kamchatka,
+            "Елизовский муниципальный район",
+        ),
+    ]
+    return [
+        Registration.objects.create(
+            seminar=upcoming,
+            last_name=last,
+            first_name=first,
+            patronymic=middle,
+            position="библиотекарь",
+            library_text="Сельская библиотека",
+            locality="с. Соболево",
+            municipal_district=district,
+            region=region,
+            email=email,
+            consent_version="test",
+            consent_at=timezone.now(),
+        )
+        for last, first, middle, email, region, district in rows
+    ]
