@@ -2,13 +2,14 @@ import datetime
 
 from django import template
 from django.conf import settings
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.models import Organization
 from seminars.templatetags.russian import ru_date
 
 from ..forms import RegistrationForm
-from ..models import CONSENT_VERSION, registration_state
+from ..models import CONSENT_VERSION, Registration, registration_state
 
 register = template.Library()
 
@@ -39,3 +40,12 @@ def registration_block(context, seminar):
         "months": settings.PARTICIPANT_DATA_MONTHS,
         "version": CONSENT_VERSION,
     }
+
+
+@register.simple_tag
+def participant_counts(seminar):
+    """How many registered and attended: numbers only, for the seminar's public page."""
+    return seminar.registrations.active().aggregate(
+        registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
+        attended=Count("pk", filter=Q(attended=True)),
+    )
