@@ -114,7 +114,7 @@ def test_attendance_is_imported_by_email_then_by_name_and_the_rest_is_listed(
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert "2 участника отмечены как присутствовавшие" in page
+    assert "присутствие отмечено — 2 участника" in page
     assert "Гость конференции · guest@example.ru · 10:07" in page
     attended = Registration.objects.filter(attended=True).order_by("pk")
     assert list(attended) == [people[0], people[2]]
