@@ -230,3 +230,26 @@ def test_the_consent_text_is_one_click_away(client, register_url):
     assert "152-ФЗ" in page
     assert "12 месяцев после семинара" in page
     assert CONSENT_VERSION in page
+
+
+def test_the_upcoming_seminar_is_announced_on_home_calendars_organiser_and_region(
+    client, upcoming
+):
+    organizer, region = upcoming.organizer, upcoming.organizer.region
+    pages = {
+        "home": "/",
+        "calendar": "/calendar/upcoming.ics",
+        "organizer calendar": f"/calendar/organizers/{organizer.slug}.ics",
+        "region calendar": f"/calendar/regions/{region.slug}.ics",
+        "organizer": organizer.get_absolute_url(),
+        "region": region.get_absolute_url(),
+    }
+
+    missing = [
+        name
+        for name, url in pages.items()
+        if upcoming.title[:30] not in client.get(url).content.decode().replace("\r\n ", "")
+    ]
+
+    assert missing == []
+    assert upcoming.start_date > timezone.localdate() + datetime.timedelta(days=25)
