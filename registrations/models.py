@@ -111,7 +111,9 @@ class Registration(models.Model):
         indexes = [models.Index(fields=["seminar", "status"], name="registration_seminar_status")]
 
     def __str__(self):
-        return self.full_name or f"Регистрация № {self.pk}"
+        # Not the name: Django lists related records by this in places that need no permission
+        # of ours (a library that cannot be deleted names the records that hold it).
+        return f"Регистрация № {self.pk}"
 
     @property
     def full_name(self):

@@ -149,3 +149,24 @@ def test_a_bad_report_gets_a_russian_message(member, upcoming, people, content, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Registration.objects.filter(attended=True).exists()
+
+
+def test_deleting_a_library_does_not_name_the_participants_holding_it(
+    client, django_user_model, upcoming, people
+):
+    from django.contrib.auth.models import Permission
+
+    library = upcoming.organizer
+    Registration.objects.filter(pk=people[0].pk).update(library=library)
+    user = django_user_model.objects.create_user("l", password="Pw-not-used-2026", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_library", "delete_library"])
+    )
+    client.force_login(user)
+
+    page = client.get(f"/admin/libraries/library/{library.pk}/delete/").content.decode()
+
+    assert "регистрация" in page
+    assert "Ёлкина" not in page and "elkina@example.ru" not in page
+    # Where Django names protected records, a registration is a number, not a person.
+    assert str(people[0]) == f"Регистрация № {people[0].pk}"

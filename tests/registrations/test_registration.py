@@ -232,9 +232,7 @@ def test_the_consent_text_is_one_click_away(client, register_url):
     assert CONSENT_VERSION in page
 
 
-def test_the_upcoming_seminar_is_announced_on_home_calendars_organiser_and_region(
-    client, upcoming
-):
+def test_the_upcoming_seminar_is_announced_on_home_calendars_organiser_and_region(client, upcoming):
     organizer, region = upcoming.organizer, upcoming.organizer.region
     pages = {
         "home": "/",
