@@ -117,7 +117,9 @@ def percentiles(times):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+    )
     parser.add_argument("--database", default="mk_bench_registrations")
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=60)
