@@ -8,6 +8,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "libraries",
     "people",
     "seminars",
+    "registrations",
     "lowvision",
     "rest_framework",
     "drf_spectacular",
@@ -308,3 +310,47 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+
+
+def email_settings(url):
+    """Django's e-mail settings from one URL: `smtp://user:password@host:587` (STARTTLS on 587),
+    `smtps://user:password@host:465` (TLS), `file:///var/mail/kopilka`, `console://`, `locmem://`."""
+    parts = urlsplit(url)
+    backends = {"smtp": "smtp", "smtps": "smtp", "file": "filebased", "console": "console"}
+    backends["locmem"] = "locmem"
+    if parts.scheme not in backends:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parts.scheme!r}.")
+    config = {"EMAIL_BACKEND": f"django.core.mail.backends.{backends[parts.scheme]}.EmailBackend"}
+    if parts.scheme == "file":
+        config["EMAIL_FILE_PATH"] = unquote(parts.netloc + parts.path)
+    elif parts.scheme in ("smtp", "smtps"):
+        config |= {
+            "EMAIL_HOST": parts.hostname or "localhost",
+            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+            "EMAIL_USE_TLS": parts.scheme == "smtp" and parts.port == 587,
+        }
+    return config
+
+
+# Mail (registrations, reminders) is sent by the background worker. Development writes each
+# message into a file under sent-mail/ (untracked) for reading instead of sending it.
+EMAIL_URL = os.environ.get(
+    "EMAIL_URL", f"file://{BASE_DIR / 'sent-mail'}" if DEBUG else "smtp://localhost:25"
+)
+globals().update(email_settings(EMAIL_URL))
+# A mail server that does not answer gives up after this many seconds (the worker retries).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))
+# The site's address in mail (links to the seminar and to cancel a registration).
+SITE_URL = os.environ.get(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG else f"https://{(ALLOWED_HOSTS or ['localhost'])[0]}",
+).rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kopilka@localhost")
+# Personal data of seminar participants are removed this many months after the seminar
+# (`manage.py purge_participants`, run daily by the worker); the counts stay.
+PARTICIPANT_DATA_MONTHS = int(os.environ.get("PARTICIPANT_DATA_MONTHS", 12))
+# Registrations accepted from one IP address per hour (a library's whole staff may share one).
+REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("REGISTRATIONS_PER_IP_HOUR", 30))

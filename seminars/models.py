@@ -139,7 +139,45 @@ class Seminar(models.Model):
         related_name="participated_seminars",
         verbose_name="населённые пункты и районы — участники",
     )
-    participants_count = models.PositiveIntegerField("число участников", null=True, blank=True)
+    participants_count = models.PositiveIntegerField(
+        "число участников",
+        null=True,
+        blank=True,
+        help_text="Для семинаров без онлайн-регистрации; с регистрацией считается по участникам.",
+    )
+    registration_open = models.BooleanField(
+        "регистрация открыта",
+        default=False,
+        help_text="Форма регистрации на странице семинара (до срока и пока есть места).",
+    )
+    registration_deadline = models.DateTimeField(
+        "регистрация до", null=True, blank=True, help_text="Пусто — до начала семинара."
+    )
+    capacity = models.PositiveIntegerField(
+        "число мест",
+        null=True,
+        blank=True,
+        help_text="Пусто — без ограничения. Сверх него участники попадают в лист ожидания.",
+    )
+    online_room_url = models.URLField(
+        "ссылка на онлайн-комнату",
+        max_length=500,
+        blank=True,
+        help_text="Уходит только в письмах зарегистрированным участникам, на сайте не видна.",
+    )
+    confirmation_text = models.TextField(
+        "текст письма-подтверждения",
+        blank=True,
+        help_text="Добавляется к письму о регистрации: как добраться, что взять с собой.",
+    )
+    reminder_text = models.TextField(
+        "текст напоминания", blank=True, help_text="Добавляется к напоминанию накануне."
+    )
+    thanks_text = models.TextField(
+        "текст благодарности",
+        blank=True,
+        help_text="Добавляется к письму после семинара: ссылки на материалы, анкета.",
+    )
     is_published = models.BooleanField("опубликован", default=False, db_index=True)
     # First publication, for feeds of new seminars: set once, kept if unpublished and republished.
     published_at = models.DateTimeField("впервые опубликован", null=True, editable=False)

@@ -25,15 +25,18 @@ LOW_VISION = "font=largest&scheme=wb&images=off&spacing=wide"
 
 @pytest.fixture
 def archive(demo_seminar):
-    """The demo seminar and an upcoming online one, so that the home page shows both lists."""
+    """The demo seminar and an upcoming blended one with registration open, so that the home
+    page shows both lists and the seminar page its registration form."""
     soon = timezone.localdate() + datetime.timedelta(days=20)
     Seminar.objects.create(
         title="Вебинар о чтении",
         kind=Seminar.Kind.WEBINAR,
-        format=Seminar.Format.ONLINE,
+        format=Seminar.Format.BLENDED,
         start_date=soon,
         organizer=demo_seminar.organizer,
         is_published=True,
+        registration_open=True,
+        capacity=10,
     )
     return demo_seminar
 
