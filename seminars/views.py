@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from core.cache import figure
@@ -20,6 +19,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
+from core.spreadsheets import neutralise, xlsx_row
 from libraries.cartogram import region_map
 from libraries.models import Region
 
@@ -248,7 +248,6 @@ def talk_list(request):
 
 EXPORT_COLUMNS = ("Дата", "Семинар", "№", "Доклад", "Докладчики", "Библиотеки", "Регионы", "Адрес")
 EXPORT_MAX_ROWS = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(request, talks, chunk=500):
@@ -273,13 +272,6 @@ def export_rows(request, talks, chunk=500):
                     reverse("seminars:seminar_detail", args=[start.year, slug]) + f"#talk-{order}"
                 ),
             )
-
-
-def neutralise(value):
-    """A cell that starts like a formula is prefixed with «'» so spreadsheets show it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
 
 
 def talk_export(request, fmt):
@@ -316,22 +308,10 @@ def write_xlsx(response, rows):
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    sheet.append([xlsx_cell(sheet, title, font=bold) for title in EXPORT_COLUMNS])
+    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS, font=Font(bold=True)))
     for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(response)
-
-
-def xlsx_cell(sheet, value, font=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Text stays text: openpyxl would otherwise store «=…» as a formula.
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_STARTS)
-    if font:
-        cell.font = font
-    return cell
 
 
 def seminar_suggest(request):

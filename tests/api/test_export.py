@@ -4,7 +4,9 @@ import io
 import json
 import zipfile
 
+from libraries.models import Library
 from people.models import Person
+from seminars.models import Seminar, Talk
 
 TABLES = [
     "regions",
@@ -99,3 +101,26 @@ def test_every_table_names_a_seminar_column_seminar_id(client, demo_seminar):
     archive = zipfile.ZipFile(io.BytesIO(client.get("/api/archive.zip").content))
     headers = [archive.read(name).decode("utf-8-sig").split("\r\n")[0] for name in TABLES_CSV]
     assert [header for header in headers if "__" in header] == []
+
+
+def test_zip_neutralises_cells_that_start_like_formulas(client, demo_seminar):
+    talk = demo_seminar.talks.get(order=1)
+    Talk.objects.filter(pk=talk.pk).update(title='=HYPERLINK("http://evil.example","x")')
+    Talk.objects.filter(order=2).update(abstract="+1+1")
+    Library.objects.filter(pk=demo_seminar.organizer_id).update(name="@SUM(A1)")
+    Person.objects.filter(last_name="Абрамкина").update(bio="-2+3")
+    Seminar.objects.filter(pk=demo_seminar.pk).update(goal="\tцель", description="\rописание")
+
+    tables = read_zip(client.get("/api/archive.zip"))
+
+    titles = {row["id"]: row["title"] for row in tables["talks"]}
+    assert titles[str(talk.pk)] == '\'=HYPERLINK("http://evil.example","x")'
+    assert "'+1+1" in [row["abstract"] for row in tables["talks"]]
+    assert "'@SUM(A1)" in [row["name"] for row in tables["libraries"]]
+    assert "'-2+3" in [row["bio"] for row in tables["people"]]
+    assert (tables["seminars"][0]["goal"], tables["seminars"][0]["description"]) == (
+        "'\tцель",
+        "'\rописание",
+    )
+    # Numbers and dates are not text: they are written as they are.
+    assert tables["seminars"][0]["start_date"] == "2021-11-24"
