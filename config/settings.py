@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "api",
+    # Last, as its documentation asks: it connects to every model with a file field.
+    "django_cleanup.apps.CleanupConfig",
 ]
 
 MIDDLEWARE = [

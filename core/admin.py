@@ -4,7 +4,7 @@ million rows, a search that folds case and ё, and refusing actions a user may n
 import nested_admin
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
@@ -18,6 +18,7 @@ from solo.admin import SingletonModelAdmin
 
 from core.models import Organization
 from core.text import fold
+from core.uploads import forget_missing_files
 
 
 class EstimatedCountPaginator(Paginator):
@@ -193,6 +194,17 @@ class ArchiveAdminMixin(RussianTitlesMixin, RelatedWidgetsMixin):
             forms += forms_of(inline.formset)
         preload_labels(forms, self.admin_site)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A version restored from the history may name a file removed since (core.uploads).
+        for label in forget_missing_files(obj, keep=form.changed_data):
+            self.message_user(
+                request,
+                f"Файла в поле «{label}» больше нет (удалён вместе с прежней версией): "
+                "поле очищено.",
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
 
     def changelist_view(self, request, extra_context=None):
         # Django answers an action the user may not run with "no action selected" and a redirect;
