@@ -1,7 +1,14 @@
 import csv
+import functools
 
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +35,7 @@ from . import search as engine
 from .cards import speakers_of, talk_cards
 from .filters import YEAR_MAX, YEAR_MIN, SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
-from .models import Seminar, Talk, TalkSpeaker
+from .models import FormerAddress, Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
 TALKS_PER_PAGE = 20
@@ -108,6 +115,31 @@ def seminar_list(request):
     return render(request, "seminars/seminar_list.html", context)
 
 
+def follows_former_address(view):
+    """A seminar page at an address the seminar had before (seminars.FormerAddress) answers with
+    a permanent redirect to the same page at its current address."""
+
+    @functools.wraps(view)
+    def wrapper(request, year, slug):
+        try:
+            return view(request, year, slug)
+        except Http404:
+            moved = None
+            if YEAR_MIN <= year <= YEAR_MAX:
+                moved = FormerAddress.objects.filter(year=year, slug=slug).first()
+            seminar = moved.seminar if moved else None
+            if seminar is None or not (seminar.is_published or request.user.is_staff):
+                raise
+        url = reverse(
+            request.resolver_match.view_name, args=[seminar.start_date.year, seminar.slug]
+        )
+        if request.META.get("QUERY_STRING"):
+            url += f"?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
+
+    return wrapper
+
+
 def get_seminar(request, year, slug):
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise Http404("Семинар не найден.")
@@ -141,6 +173,7 @@ def resolution_context(seminar):
     }
 
 
+@follows_former_address
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
     talks = list(seminar.talks.order_by("order").defer("search_vector").prefetch_related("topics"))
@@ -177,6 +210,7 @@ KIND_GENITIVE = {
 }
 
 
+@follows_former_address
 def resolution_print(request, year, slug):
     seminar = get_seminar(request, year, slug)
     context = {
