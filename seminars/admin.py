@@ -10,6 +10,7 @@ from nested_admin.formsets import NestedInlineFormSet
 
 from core.admin import ArchiveAdmin, ArchiveNestedAdmin, DropdownFilter, RelatedWidgetsMixin
 from core.lists import count_of
+from core.versions import StaleRowsFormSetMixin, VersionWidgetMixin
 
 from . import recovery
 from .importer.views import import_resolution
@@ -87,7 +88,18 @@ def _seminar_of(obj):
     return obj.seminar if obj.seminar_id else None
 
 
-class PrefetchedInlineFormSet(NestedInlineFormSet):
+class InlineFormSet(StaleRowsFormSetMixin, NestedInlineFormSet):
+    def save(self, commit=True):
+        # The speakers of a talk deleted in this same save went with it; nested_admin would
+        # save them anew under the deleted talk (it moves rows between parents that way).
+        parent = self.instance
+        if parent.pk is not None and not type(parent).objects.filter(pk=parent.pk).exists():
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
+class PrefetchedInlineFormSet(InlineFormSet):
     """A nested formset that shows its parent's prefetched rows (`TalkInline.get_queryset`):
     one query for the speakers of every talk instead of one per talk."""
 
@@ -108,7 +120,7 @@ class TalkSpeakerInline(
     min_num = 1
 
 
-class NextNumberFormSet(NestedInlineFormSet):
+class NextNumberFormSet(InlineFormSet):
     """«№ в программе» left empty takes the next free number (the admin's script fills it in as
     a row is added; this keeps a form saved without the script from failing on it)."""
 
@@ -127,7 +139,9 @@ class NextNumberFormSet(NestedInlineFormSet):
                 following += 1
 
 
-class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class TalkInline(
+    VersionWidgetMixin, RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline
+):
     model = Talk
     formset = NextNumberFormSet
     fields = [
@@ -167,12 +181,14 @@ class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.Nested
 
 class ResolutionItemInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = ResolutionItem
+    formset = InlineFormSet
     fields = ["order", "section", "text"]
     extra = 0
 
 
-class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class ResolutionInline(VersionWidgetMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Resolution
+    formset = InlineFormSet
     fields = ["preamble", "closing"]
     inlines = [ResolutionItemInline]
     extra = 0
@@ -181,6 +197,7 @@ class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
 
 class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = SeminarLink
+    formset = InlineFormSet
     fields = ["order", "kind", "title", "url"]
     extra = 0
 

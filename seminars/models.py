@@ -9,11 +9,12 @@ from simple_history.models import HistoricalRecords
 
 from core.text import sort_key, unique_slug
 from core.uploads import SafeDocumentField
+from core.versions import Versioned
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     name = models.CharField("название", max_length=150, unique=True)
     slug = models.SlugField("адрес страницы", max_length=160, unique=True, blank=True)
     sort_key = models.CharField(max_length=150, editable=False, db_index=True)
@@ -72,7 +73,7 @@ class SeminarQuerySet(models.QuerySet):
         )
 
 
-class Seminar(models.Model):
+class Seminar(Versioned):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", "семинар"
         WEBINAR = "webinar", "вебинар"
@@ -227,6 +228,7 @@ class Seminar(models.Model):
         return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
 
     def clean(self):
+        super().clean()
         if (
             self.organizer_department_id
             and self.organizer_id
@@ -310,7 +312,7 @@ class TalkQuerySet(models.QuerySet):
         )
 
 
-class Talk(models.Model):
+class Talk(Versioned):
     seminar = models.ForeignKey(
         Seminar, models.CASCADE, related_name="talks", verbose_name="семинар"
     )
@@ -449,7 +451,7 @@ class TalkSpeaker(models.Model):
             raise ValidationError({"department": "Этот отдел относится к другой библиотеке."})
 
 
-class Resolution(models.Model):
+class Resolution(Versioned):
     seminar = models.OneToOneField(
         Seminar, models.CASCADE, related_name="resolution", verbose_name="семинар"
     )
