@@ -348,6 +348,11 @@ SHEET_NAMES = {
 }
 
 
+def xlsx_report(start, end):
+    """The workbook for a period, as the background worker builds it (core.downloads)."""
+    return to_xlsx(compute(start, end))
+
+
 def to_xlsx(statistics):
     """The report as a formatted workbook: one sheet per table, ready to paste into a document."""
     import io

@@ -16,7 +16,8 @@ from django.utils.text import Truncator
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from core.cache import figure
+from core import downloads
+from core.cache import figure, query_parameters
 from core.lists import (
     ListPaginator,
     count_of,
@@ -173,6 +174,7 @@ def resolution_context(seminar):
     }
 
 
+@query_parameters()
 @follows_former_address
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
@@ -210,6 +212,7 @@ KIND_GENITIVE = {
 }
 
 
+@query_parameters()
 @follows_former_address
 def resolution_print(request, year, slug):
     seminar = get_seminar(request, year, slug)
@@ -398,7 +401,9 @@ def loosen_hints(filterset, items):
 
 
 def statistics_context(request):
-    form = StatisticsForm(request.GET or None)
+    # Only the period: a page cached for `?year_from=…` is the page for `?year_from=…&r=…` too.
+    period = {name: request.GET[name] for name in StatisticsForm.base_fields if name in request.GET}
+    form = StatisticsForm(period or None)
     years = figure(statistics.years)
     this_year = timezone.localdate().year
     default = next((year for year in years if year <= this_year), this_year)
@@ -408,6 +413,7 @@ def statistics_context(request):
     return form, years, figure(statistics.compute, start, end)
 
 
+@query_parameters("year_from", "year_to")
 def statistics_page(request):
     form, years, stats = statistics_context(request)
     context = {
@@ -425,14 +431,16 @@ def statistics_page(request):
     return render(request, "seminars/statistics.html", context, status=status)
 
 
+@query_parameters("year_from", "year_to")
 def statistics_xlsx(request):
     form, _, stats = statistics_context(request)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("Неверный период.", content_type="text/plain; charset=utf-8")
-    response = HttpResponse(statistics.to_xlsx(stats), content_type=XLSX)
-    filename = f"statistika-{stats.period.start}-{stats.period.end}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    start, end = stats.period.start, stats.period.end
+    name = f"statistika-{start}-{end}.xlsx"
+    return downloads.serve(
+        request, name, "seminars.statistics.xlsx_report", [start, end], content_type=XLSX
+    )
 
 
 def search(request):
