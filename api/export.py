@@ -13,6 +13,7 @@ import zipfile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Case, F, When
 
+from core.spreadsheets import neutralise
 from libraries.models import Library, Locality, Region
 from people.models import Person
 from seminars.models import (
@@ -173,7 +174,7 @@ def tables():
 def _cell(value):
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
-    return "" if value is None else value
+    return "" if value is None else neutralise(value)
 
 
 def as_zip():

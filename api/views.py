@@ -1,7 +1,7 @@
 from urllib.parse import quote
 
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -13,13 +13,14 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from core.cache import figure
+from core import downloads
+from core.cache import figure, query_parameters
 from core.lists import ListPaginator, filter_items, query_dict
 from libraries.models import Library, Region
 from seminars.filters import SeminarFilter, TalkFilter
 from seminars.models import Seminar, Talk, Topic, published_speakers
 
-from . import export, serializers
+from . import serializers
 from .filters import LibraryFilter
 
 
@@ -201,6 +202,7 @@ class ZipRenderer(BaseRenderer):
         return data
 
 
+@query_parameters()
 @extend_schema(
     summary="Весь архив: ZIP с CSV-файлами, по одному на таблицу",
     # OpenAPI 3.1 describes raw bytes by their media type alone; `format: binary` (3.0) would
@@ -214,20 +216,21 @@ class ZipRenderer(BaseRenderer):
 # JSON first: an error (406) is written by the first renderer.
 @renderer_classes([JSONRenderer, ZipRenderer])
 def archive_zip(request):
-    response = HttpResponse(export.as_zip(), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="metodkopilka.zip"'
-    return response
+    return downloads.serve(
+        request, "metodkopilka.zip", "api.export.as_zip", content_type="application/zip"
+    )
 
 
+@query_parameters()
 @extend_schema(
     summary="Весь архив одним JSON-документом: таблица — список строк",
     responses={(200, "application/json"): OpenApiTypes.OBJECT, 406: NOT_ACCEPTABLE},
 )
 @api_view(["GET"])
 def archive_json(request):
-    response = HttpResponse(export.as_json(), content_type="application/json")
-    response["Content-Disposition"] = 'attachment; filename="metodkopilka.json"'
-    return response
+    return downloads.serve(
+        request, "metodkopilka.json", "api.export.as_json", content_type="application/json"
+    )
 
 
 class SchemaView(SpectacularAPIView):

@@ -4,7 +4,7 @@ million rows, a search that folds case and ё, and refusing actions a user may n
 import nested_admin
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
@@ -18,6 +18,8 @@ from solo.admin import SingletonModelAdmin
 
 from core.models import Organization
 from core.text import fold
+from core.uploads import forget_missing_files
+from core.versions import Versioned, VersionWidgetMixin, show_current_versions
 
 
 class EstimatedCountPaginator(Paginator):
@@ -175,7 +177,7 @@ class RussianTitlesMixin:
         )
 
 
-class ArchiveAdminMixin(RussianTitlesMixin, RelatedWidgetsMixin):
+class ArchiveAdminMixin(VersionWidgetMixin, RussianTitlesMixin, RelatedWidgetsMixin):
     object_history_list_template = "admin/history_list.html"
     paginator = EstimatedCountPaginator
     show_full_result_count = False
@@ -192,7 +194,42 @@ class ArchiveAdminMixin(RussianTitlesMixin, RelatedWidgetsMixin):
         for inline in context.get("inline_admin_formsets", ()):
             forms += forms_of(inline.formset)
         preload_labels(forms, self.admin_site)
+        for form in forms:
+            show_current_versions(form)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        # As simple-history does, but without the version number, which every save raises.
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current,
+                    excluded_fields=["version"],
+                    foreign_keys_are_objs=foreign_keys_are_objs,
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        match = request.resolver_match
+        if isinstance(obj, Versioned) and match and match.url_name.endswith("_simple_history"):
+            # A version from the history carries its old number; it is restored over the
+            # record as it is stored now (core/versions.py).
+            obj.version = obj.stored_version() or obj.version
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # A version restored from the history may name a file removed since (core.uploads).
+        for label in forget_missing_files(obj, keep=form.changed_data):
+            self.message_user(
+                request,
+                f"Файла в поле «{label}» больше нет (удалён вместе с прежней версией): "
+                "поле очищено.",
+                messages.WARNING,
+            )
+        super().save_model(request, obj, form, change)
 
     def changelist_view(self, request, extra_context=None):
         # Django answers an action the user may not run with "no action selected" and a redirect;

@@ -13,15 +13,18 @@ With Redis (`REDIS_URL`) the token is shared by all workers; the default local-m
 per process, so `check --deploy` warns of several gunicorn workers without Redis.
 """
 
+import copy
 import hashlib
 import json
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "archive-generation"
@@ -104,6 +107,32 @@ def shared_cache_check(app_configs, **kwargs):
     ]
 
 
+def query_parameters(*names):
+    """Declares the query parameters a view reads: the page cache keys its pages on those alone,
+    so `?r=<random>` or a tracking tag is the same cache entry, not one more."""
+
+    def declare(view):
+        view.query_parameters = frozenset(names)
+        return view
+
+    return declare
+
+
+def as_cached(request):
+    """The request as the page cache keys it: without parameters its view does not declare."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        return request
+    declared = getattr(view, "query_parameters", None)
+    if declared is None:
+        return request
+    kept = sorted((name, value) for name, value in request.GET.lists() if name in declared)
+    keyed = copy.copy(request)
+    keyed.META = {**request.META, "QUERY_STRING": urlencode(kept, doseq=True)}
+    return keyed
+
+
 class AnonymousPageCacheMiddleware:
     """Serves GET pages to visitors without a session from the cache; never caches private pages."""
 
@@ -115,12 +144,13 @@ class AnonymousPageCacheMiddleware:
         if not seconds or not self.cacheable(request):
             return self.get_response(request)
         prefix = f"page:{generation()}"
-        key = get_cache_key(request, prefix, "GET", cache=cache)
+        keyed = as_cached(request)
+        key = get_cache_key(keyed, prefix, "GET", cache=cache)
         if key is not None and (response := cache.get(key)) is not None:
             return response
         response = self.get_response(request)
         if request.method == "GET" and self.storable(response):
-            key = learn_cache_key(request, response, seconds, prefix, cache=cache)
+            key = learn_cache_key(keyed, response, seconds, prefix, cache=cache)
             cache.set(key, response, seconds)
         return response
 

@@ -95,6 +95,25 @@ def _save_clean(image, output, kind):
     image.save(output, format=kind, **options)
 
 
+def forget_missing_files(instance, keep=()):
+    """Empties the file fields of `instance` whose file is no longer stored; returns their labels.
+
+    Files are not versioned: a replaced, cleared or deleted file leaves the disk once the change
+    is committed (django-cleanup; a withdrawn consent must take the photo with it, 152-ФЗ). A
+    version in the history keeps only the file's former name, so a record restored from it
+    comes back without that file. `keep`: fields just uploaded, not yet stored.
+    """
+    forgotten = []
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.FileField) or field.name in keep:
+            continue
+        file = getattr(instance, field.attname)
+        if file.name and not file.storage.exists(file.name):
+            setattr(instance, field.attname, "")
+            forgotten.append(field.verbose_name)
+    return forgotten
+
+
 def rendition_name(name, size):
     path = PurePath(name)
     return str(path.parent / "renditions" / f"{path.stem}-{RENDITIONS[size]}.webp")

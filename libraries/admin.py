@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from core.admin import ArchiveAdmin, DropdownFilter
 from core.duplicates import DuplicatesAdminMixin, LookalikeWarningForm
+from core.versions import StaleRowsFormSetMixin, VersionWidgetMixin
 
 from .models import Department, Library, Locality, Region
 
@@ -38,8 +40,13 @@ class LibraryForm(LookalikeWarningForm):
         return Library.objects.lookalikes(data.get("name", "")).select_related("parent__parent")
 
 
-class DepartmentInline(admin.TabularInline):
+class DepartmentFormSet(StaleRowsFormSetMixin, BaseInlineFormSet):
+    pass
+
+
+class DepartmentInline(VersionWidgetMixin, admin.TabularInline):
     model = Department
+    formset = DepartmentFormSet
     fields = ["name", "kind"]
     extra = 0
 

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from core.text import sort_key, unique_slug
 from core.uploads import SafeImageField
+from core.versions import Versioned
 
 
 class FederalDistrict(models.TextChoices):
@@ -32,7 +33,7 @@ class RegionQuerySet(models.QuerySet):
         )
 
 
-class Region(models.Model):
+class Region(Versioned):
     class Kind(models.TextChoices):
         REPUBLIC = "republic", "республика"
         KRAI = "krai", "край"
@@ -74,7 +75,7 @@ class Region(models.Model):
         return reverse("libraries:region_detail", args=[self.slug])
 
 
-class Locality(models.Model):
+class Locality(Versioned):
     class Kind(models.TextChoices):
         CITY = "city", "город"
         URBAN_SETTLEMENT = "urban_settlement", "посёлок городского типа"
@@ -137,7 +138,7 @@ def library_name(legal_form, name, *parents):
     return own
 
 
-class Library(models.Model):
+class Library(Versioned):
     name = models.CharField(
         "официальное название",
         max_length=300,
@@ -257,6 +258,7 @@ class Library(models.Model):
         return reverse("libraries:library_detail", args=[self.slug])
 
     def clean(self):
+        super().clean()
         ancestor, seen = self.parent, set()
         while ancestor is not None and ancestor.pk not in seen:
             if self.pk and ancestor.pk == self.pk:
@@ -265,7 +267,7 @@ class Library(models.Model):
             ancestor = ancestor.parent
 
 
-class Department(models.Model):
+class Department(Versioned):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "отдел"
         SECTOR = "sector", "сектор"

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from core.text import fold, sort_key, unique_slug
 from core.uploads import SafeImageField
+from core.versions import Versioned
 
 
 class PersonQuerySet(models.QuerySet):
@@ -43,7 +44,7 @@ def short_name(last_name, first_name, patronymic):
     return f"{last_name} {initials}".strip()
 
 
-class Person(models.Model):
+class Person(Versioned):
     class Consent(models.TextChoices):
         UNKNOWN = "unknown", "не получено"
         GIVEN = "given", "получено"

@@ -1,15 +1,18 @@
 from functools import partial
 
 import nested_admin
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
+from django.db import transaction
 from django.db.models import Prefetch, TextField
 from django.urls import path
 from nested_admin.formsets import NestedInlineFormSet
 
 from core.admin import ArchiveAdmin, ArchiveNestedAdmin, DropdownFilter, RelatedWidgetsMixin
 from core.lists import count_of
+from core.versions import StaleRowsFormSetMixin, VersionWidgetMixin
 
+from . import recovery
 from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
 
@@ -29,17 +32,24 @@ class YearFilter(admin.SimpleListFilter):
         return queryset
 
 
+PUBLISHED_WORK = "seminars.delete_published_seminar"
+
+
+def was_published(seminar):
+    """Published now or once: unpublishing first must not open the way to deleting it."""
+    return seminar.is_published or seminar.published_at is not None
+
+
 class PublishedSeminarGuard:
-    """Deleting a published seminar, or a part of one, needs `delete_published_seminar`."""
+    """Deleting a seminar that was ever published, or a part of one, needs
+    `delete_published_seminar`."""
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
         seminar = _seminar_of(obj)
         return (
-            seminar is None
-            or not seminar.is_published
-            or request.user.has_perm("seminars.delete_published_seminar")
+            seminar is None or not was_published(seminar) or request.user.has_perm(PUBLISHED_WORK)
         )
 
 
@@ -47,11 +57,27 @@ class PublishedSeminarAdminGuard(PublishedSeminarGuard):
     def get_deleted_objects(self, objs, request):
         # The bulk "delete selected" action asks here, not has_delete_permission(obj).
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not request.user.has_perm("seminars.delete_published_seminar") and any(
-            _seminar_of(obj).is_published for obj in objs
+        if not request.user.has_perm(PUBLISHED_WORK) and any(
+            was_published(_seminar_of(obj)) for obj in objs
         ):
             perms_needed.add("опубликованные семинары")
         return deleted, counts, perms_needed, protected
+
+
+class RecoverPartsMixin:
+    """Restoring a deleted seminar, talk or resolution from its history brings back the parts
+    deleted with it (seminars/recovery.py), all or nothing."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        model = self.model
+        deleted = request.method == "POST" and not model.objects.filter(pk=object_id).exists()
+        with transaction.atomic():
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            restored = model.objects.filter(pk=object_id).first() if deleted else None
+            if restored is not None:
+                parts = recovery.recover(restored, version_id)
+                self.message_user(request, recovery.describe(restored, parts), messages.SUCCESS)
+        return response
 
 
 def _seminar_of(obj):
@@ -62,7 +88,18 @@ def _seminar_of(obj):
     return obj.seminar if obj.seminar_id else None
 
 
-class PrefetchedInlineFormSet(NestedInlineFormSet):
+class InlineFormSet(StaleRowsFormSetMixin, NestedInlineFormSet):
+    def save(self, commit=True):
+        # The speakers of a talk deleted in this same save went with it; nested_admin would
+        # save them anew under the deleted talk (it moves rows between parents that way).
+        parent = self.instance
+        if parent.pk is not None and not type(parent).objects.filter(pk=parent.pk).exists():
+            self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+            return []
+        return super().save(commit)
+
+
+class PrefetchedInlineFormSet(InlineFormSet):
     """A nested formset that shows its parent's prefetched rows (`TalkInline.get_queryset`):
     one query for the speakers of every talk instead of one per talk."""
 
@@ -83,7 +120,7 @@ class TalkSpeakerInline(
     min_num = 1
 
 
-class NextNumberFormSet(NestedInlineFormSet):
+class NextNumberFormSet(InlineFormSet):
     """«№ в программе» left empty takes the next free number (the admin's script fills it in as
     a row is added; this keeps a form saved without the script from failing on it)."""
 
@@ -102,7 +139,9 @@ class NextNumberFormSet(NestedInlineFormSet):
                 following += 1
 
 
-class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class TalkInline(
+    VersionWidgetMixin, RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline
+):
     model = Talk
     formset = NextNumberFormSet
     fields = [
@@ -142,12 +181,14 @@ class TalkInline(RelatedWidgetsMixin, PublishedSeminarGuard, nested_admin.Nested
 
 class ResolutionItemInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = ResolutionItem
+    formset = InlineFormSet
     fields = ["order", "section", "text"]
     extra = 0
 
 
-class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
+class ResolutionInline(VersionWidgetMixin, PublishedSeminarGuard, nested_admin.NestedStackedInline):
     model = Resolution
+    formset = InlineFormSet
     fields = ["preamble", "closing"]
     inlines = [ResolutionItemInline]
     extra = 0
@@ -156,12 +197,13 @@ class ResolutionInline(PublishedSeminarGuard, nested_admin.NestedStackedInline):
 
 class SeminarLinkInline(PublishedSeminarGuard, nested_admin.NestedTabularInline):
     model = SeminarLink
+    formset = InlineFormSet
     fields = ["order", "kind", "title", "url"]
     extra = 0
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+class SeminarAdmin(RecoverPartsMixin, PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     accusative = "семинар"
     list_display = [
         "title",
@@ -211,10 +253,15 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
         return super().get_queryset(request).annotate(talk_count=count_of(Talk, "seminar"))
 
     def get_readonly_fields(self, request, obj=None):
-        # A published address is cited in letters and reports: it must not change. Asked of the
-        # stored row: a form with errors carries the unsaved «опубликован» in obj.
-        published = obj is not None and Seminar.objects.filter(pk=obj.pk, is_published=True)
-        return ["slug"] if published and published.exists() else []
+        # Asked of the stored row: a form with errors carries the unsaved «опубликован» in obj.
+        stored = obj and Seminar.objects.filter(pk=obj.pk).values("is_published", "published_at")
+        stored = stored and stored.first()
+        if not stored or request.user.has_perm(PUBLISHED_WORK):
+            # An administrator's change of a published address leaves a redirect from the old.
+            return []
+        # Unpublishing is the first half of deleting; a published address is cited in letters.
+        readonly = ["slug"] if stored["published_at"] else []
+        return [*readonly, "is_published"] if stored["is_published"] else readonly
 
     # Not sortable: sorting by it would count the talks of every seminar in the archive.
     @admin.display(description="докладов")
@@ -231,7 +278,7 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
 
 
 @admin.register(Talk)
-class TalkAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+class TalkAdmin(RecoverPartsMixin, PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     accusative = "доклад"
     list_display = ["title", "seminar", "order"]
     list_select_related = ["seminar"]
@@ -244,7 +291,7 @@ class TalkAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
+class ResolutionAdmin(RecoverPartsMixin, PublishedSeminarAdminGuard, ArchiveNestedAdmin):
     accusative = "резолюцию"
     list_display = ["seminar"]
     list_select_related = ["seminar"]

@@ -18,6 +18,7 @@ from core.models import Organization
 from libraries.models import Library, Region
 
 from .models import Seminar
+from .views import follows_former_address
 
 LATEST = 30
 
@@ -192,6 +193,7 @@ def organizer_ics(request, slug):
     return _calendar(request, name, by_organizer(upcoming(), library))
 
 
+@follows_former_address
 def seminar_ics(request, year, slug):
     # By slug, then the year compared in Python: a year lookup on /seminars/0/… raised a 500.
     seminars = Seminar.objects.published().filter(slug=slug)

@@ -9,11 +9,12 @@ from simple_history.models import HistoricalRecords
 
 from core.text import sort_key, unique_slug
 from core.uploads import SafeDocumentField
+from core.versions import Versioned
 from libraries.models import Department, Library, Locality, Region
 from people.models import Person
 
 
-class Topic(models.Model):
+class Topic(Versioned):
     name = models.CharField("название", max_length=150, unique=True)
     slug = models.SlugField("адрес страницы", max_length=160, unique=True, blank=True)
     sort_key = models.CharField(max_length=150, editable=False, db_index=True)
@@ -67,7 +68,7 @@ class SeminarQuerySet(models.QuerySet):
         )
 
 
-class Seminar(models.Model):
+class Seminar(Versioned):
     class Kind(models.TextChoices):
         SEMINAR = "seminar", "семинар"
         WEBINAR = "webinar", "вебинар"
@@ -99,7 +100,8 @@ class Seminar(models.Model):
         blank=True,
         help_text=(
             "Латиницей. Оставьте пустым — заполнится транслитерацией названия. "
-            "После публикации не меняется, чтобы не ломать ссылки."
+            "После публикации его меняет только администратор: старый адрес будет "
+            "перенаправлять на новый."
         ),
     )
     kind = models.CharField("вид", max_length=20, choices=Kind, default=Kind.SEMINAR)
@@ -239,16 +241,27 @@ class Seminar(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title)
+        stored = None
+        if self.pk is not None and self.published_at is not None:
+            stored = Seminar.objects.filter(pk=self.pk, published_at__isnull=False)
+            stored = stored.values_list("start_date__year", "slug").first()
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
         super().save(*args, **kwargs)
+        if stored and stored != (self.start_date.year, self.slug):
+            # An address once published is cited in letters and reports: it keeps answering.
+            FormerAddress.objects.filter(year=self.start_date.year, slug=self.slug).delete()
+            FormerAddress.objects.update_or_create(
+                year=stored[0], slug=stored[1], defaults={"seminar": self}
+            )
 
     def get_absolute_url(self):
         return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
 
     def clean(self):
+        super().clean()
         if (
             self.organizer_department_id
             and self.organizer_id
@@ -257,6 +270,28 @@ class Seminar(models.Model):
             raise ValidationError(
                 {"organizer_department": "Этот отдел относится к другой библиотеке."}
             )
+
+
+class FormerAddress(models.Model):
+    """An address a published seminar had before its year or slug changed: it redirects."""
+
+    seminar = models.ForeignKey(
+        Seminar, models.CASCADE, related_name="former_addresses", verbose_name="семинар"
+    )
+    year = models.PositiveSmallIntegerField("год")
+    slug = models.SlugField("адрес страницы", max_length=100)
+
+    class Meta:
+        verbose_name = "прежний адрес семинара"
+        verbose_name_plural = "прежние адреса семинаров"
+        # Kept by Seminar.save, never edited by hand.
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["year", "slug"], name="formeraddress_unique_address")
+        ]
+
+    def __str__(self):
+        return f"{self.year}/{self.slug}"
 
 
 class SeminarLink(models.Model):
@@ -310,7 +345,7 @@ class TalkQuerySet(models.QuerySet):
         )
 
 
-class Talk(models.Model):
+class Talk(Versioned):
     seminar = models.ForeignKey(
         Seminar, models.CASCADE, related_name="talks", verbose_name="семинар"
     )
@@ -449,7 +484,7 @@ class TalkSpeaker(models.Model):
             raise ValidationError({"department": "Этот отдел относится к другой библиотеке."})
 
 
-class Resolution(models.Model):
+class Resolution(Versioned):
     seminar = models.OneToOneField(
         Seminar, models.CASCADE, related_name="resolution", verbose_name="семинар"
     )

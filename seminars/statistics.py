@@ -382,6 +382,11 @@ def sheet_name(table):
     return SHEET_NAMES.get(table.slug) or table.title[:31]
 
 
+def xlsx_report(start, end):
+    """The workbook for a period, as the background worker builds it (core.downloads)."""
+    return to_xlsx(compute(start, end))
+
+
 def to_xlsx(statistics):
     """The report as a formatted workbook: one sheet per table, ready to paste into a document."""
     import io
@@ -392,21 +397,22 @@ def to_xlsx(statistics):
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
+    from core.spreadsheets import xlsx_row
+
     bold, thin = Font(bold=True), Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header_fill = PatternFill("solid", fgColor="DDE7F0")
 
     def write(sheet, title, headers, rows):
-        sheet.append([title])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append([f"Период: {statistics.period}"])
+        sheet.append(xlsx_row(sheet, [title], font=Font(bold=True, size=13)))
+        sheet.append(xlsx_row(sheet, [f"Период: {statistics.period}"]))
         sheet.append([])
-        sheet.append(headers)
+        sheet.append(xlsx_row(sheet, headers))
         for cell in sheet[4]:
             cell.font, cell.fill, cell.border = bold, header_fill, border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in rows:
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
             for cell in sheet[sheet.max_row]:
                 cell.border = border
                 cell.alignment = Alignment(wrap_text=True, vertical="top")

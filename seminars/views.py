@@ -1,16 +1,23 @@
 import csv
+import functools
 
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from core.cache import figure
+from core import downloads
+from core.cache import figure, query_parameters
 from core.lists import (
     ListPaginator,
     count_of,
@@ -20,6 +27,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
+from core.spreadsheets import neutralise, xlsx_row
 from libraries.cartogram import region_map
 from libraries.models import Region
 
@@ -28,7 +36,7 @@ from . import search as engine
 from .cards import speakers_of, talk_cards
 from .filters import YEAR_MAX, YEAR_MIN, SeminarFilter, TalkFilter, seminar_matches
 from .forms import StatisticsForm
-from .models import Seminar, Talk, TalkSpeaker
+from .models import FormerAddress, Seminar, Talk, TalkSpeaker
 from .templatetags.russian import date_range
 
 TALKS_PER_PAGE = 20
@@ -108,6 +116,31 @@ def seminar_list(request):
     return render(request, "seminars/seminar_list.html", context)
 
 
+def follows_former_address(view):
+    """A seminar page at an address the seminar had before (seminars.FormerAddress) answers with
+    a permanent redirect to the same page at its current address."""
+
+    @functools.wraps(view)
+    def wrapper(request, year, slug):
+        try:
+            return view(request, year, slug)
+        except Http404:
+            moved = None
+            if YEAR_MIN <= year <= YEAR_MAX:
+                moved = FormerAddress.objects.filter(year=year, slug=slug).first()
+            seminar = moved.seminar if moved else None
+            if seminar is None or not (seminar.is_published or request.user.is_staff):
+                raise
+        url = reverse(
+            request.resolver_match.view_name, args=[seminar.start_date.year, seminar.slug]
+        )
+        if request.META.get("QUERY_STRING"):
+            url += f"?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
+
+    return wrapper
+
+
 def get_seminar(request, year, slug):
     if not YEAR_MIN <= year <= YEAR_MAX:
         raise Http404("Семинар не найден.")
@@ -141,6 +174,8 @@ def resolution_context(seminar):
     }
 
 
+@query_parameters()
+@follows_former_address
 def seminar_detail(request, year, slug):
     seminar = get_seminar(request, year, slug)
     talks = list(seminar.talks.order_by("order").defer("search_vector").prefetch_related("topics"))
@@ -177,6 +212,8 @@ KIND_GENITIVE = {
 }
 
 
+@query_parameters()
+@follows_former_address
 def resolution_print(request, year, slug):
     seminar = get_seminar(request, year, slug)
     context = {
@@ -248,7 +285,6 @@ def talk_list(request):
 
 EXPORT_COLUMNS = ("Дата", "Семинар", "№", "Доклад", "Докладчики", "Библиотеки", "Регионы", "Адрес")
 EXPORT_MAX_ROWS = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_rows(request, talks, chunk=500):
@@ -273,13 +309,6 @@ def export_rows(request, talks, chunk=500):
                     reverse("seminars:seminar_detail", args=[start.year, slug]) + f"#talk-{order}"
                 ),
             )
-
-
-def neutralise(value):
-    """A cell that starts like a formula is prefixed with «'» so spreadsheets show it as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    return value
 
 
 def talk_export(request, fmt):
@@ -316,22 +345,10 @@ def write_xlsx(response, rows):
     sheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-    bold = Font(bold=True)
-    sheet.append([xlsx_cell(sheet, title, font=bold) for title in EXPORT_COLUMNS])
+    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS, font=Font(bold=True)))
     for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(response)
-
-
-def xlsx_cell(sheet, value, font=None):
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Text stays text: openpyxl would otherwise store «=…» as a formula.
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_STARTS)
-    if font:
-        cell.font = font
-    return cell
 
 
 def seminar_suggest(request):
@@ -384,7 +401,9 @@ def loosen_hints(filterset, items):
 
 
 def statistics_context(request):
-    form = StatisticsForm(request.GET or None)
+    # Only the period: a page cached for `?year_from=…` is the page for `?year_from=…&r=…` too.
+    period = {name: request.GET[name] for name in StatisticsForm.base_fields if name in request.GET}
+    form = StatisticsForm(period or None)
     years = figure(statistics.years)
     this_year = timezone.localdate().year
     default = next((year for year in years if year <= this_year), this_year)
@@ -394,6 +413,7 @@ def statistics_context(request):
     return form, years, figure(statistics.compute, start, end)
 
 
+@query_parameters("year_from", "year_to")
 def statistics_page(request):
     form, years, stats = statistics_context(request)
     context = {
@@ -411,14 +431,16 @@ def statistics_page(request):
     return render(request, "seminars/statistics.html", context, status=status)
 
 
+@query_parameters("year_from", "year_to")
 def statistics_xlsx(request):
     form, _, stats = statistics_context(request)
     if form.is_bound and not form.is_valid():
         return HttpResponseBadRequest("Неверный период.", content_type="text/plain; charset=utf-8")
-    response = HttpResponse(statistics.to_xlsx(stats), content_type=XLSX)
-    filename = f"statistika-{stats.period.start}-{stats.period.end}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    start, end = stats.period.start, stats.period.end
+    name = f"statistika-{start}-{end}.xlsx"
+    return downloads.serve(
+        request, name, "seminars.statistics.xlsx_report", [start, end], content_type=XLSX
+    )
 
 
 def search(request):

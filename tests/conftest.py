@@ -25,6 +25,13 @@ def no_page_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def exports_root(settings, tmp_path_factory):
+    """Built downloads go to a folder of the test's own (core/downloads.py)."""
+    settings.EXPORTS_ROOT = tmp_path_factory.mktemp("exports")
+    return settings.EXPORTS_ROOT
+
+
+@pytest.fixture(autouse=True)
 def tasks_at_once(settings):
     """Background tasks run as they are enqueued; tests of the worker use the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -376,6 +376,7 @@ def test_the_archive_zip_answers_a_client_that_asks_for_zip(client, demo_seminar
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
+    assert response.getvalue().startswith(b"PK")
 
 
 def test_schema_file_name_is_rfc_6266(client):

@@ -120,12 +120,25 @@ def test_year_filter(demo_seminar, staff_client):
     assert "Библиотека-онлайн" not in page
 
 
-def test_published_slug_is_read_only(demo_seminar, staff_client):
+def test_published_slug_is_read_only_for_an_editor(demo_seminar, client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from seminars.models import Seminar
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Редактор"))
+    client.force_login(editor)
+    page = client.get(admin_url(Seminar, "change", demo_seminar.pk)).content.decode()
+    assert 'name="slug"' not in page
+    assert demo_seminar.slug in page
+
+
+def test_an_administrator_may_change_a_published_slug_and_is_told_so(demo_seminar, staff_client):
     from seminars.models import Seminar
 
     page = staff_client.get(admin_url(Seminar, "change", demo_seminar.pk)).content.decode()
-    assert 'name="slug"' not in page
-    assert demo_seminar.slug in page
+    assert 'name="slug"' in page
+    assert "старый адрес будет перенаправлять на новый" in page
 
 
 def test_the_seminar_change_form_runs_the_same_queries_for_2_and_20_talks(staff_client):

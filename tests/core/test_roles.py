@@ -193,7 +193,7 @@ def test_editor_cannot_delete_a_published_seminar(client, archive, user_in):
 
 def test_editor_deletes_an_unpublished_seminar(client, archive, user_in):
     client.force_login(user_in(EDITOR))
-    Seminar.objects.filter(pk=archive.pk).update(is_published=False)
+    Seminar.objects.filter(pk=archive.pk).update(is_published=False, published_at=None)
 
     response = client.post(
         reverse("admin:seminars_seminar_delete", args=[archive.pk]), {"post": "yes"}

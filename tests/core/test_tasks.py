@@ -41,3 +41,23 @@ def test_a_recount_waits_in_the_database_until_the_worker_runs_it(database_tasks
     assert (during, still_during, figure(figures.count, "talks")) == (1, 1, 2)
     assert queued == [("READY", "core.tasks.recount")]
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+def test_a_download_is_built_by_the_worker_never_by_the_request(database_tasks, client, db):
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("load_demo", stdout=io.StringIO())
+    DBTaskResult.objects.all().delete()
+
+    waiting = client.get("/api/archive.zip", {"r": "1"})
+    again = client.get("/api/archive.zip", {"r": "2"})
+    queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    run_worker()
+    ready = client.get("/api/archive.zip", {"r": "3"})
+
+    assert (waiting.status_code, again.status_code) == (503, 503)
+    assert waiting["Retry-After"] == "30"
+    assert "<h1>Файл готовится</h1>" in waiting.content.decode()
+    assert queued == ["core.tasks.build_download"]  # once, whatever the parameters
+    assert ready.status_code == 200
+    assert ready.getvalue().startswith(b"PK")

@@ -252,3 +252,21 @@ def test_a_talk_without_a_number_takes_the_next_one(staff_client, db):
         (3, "Третий доклад"),
         (4, "Четвёртый доклад"),
     ]
+
+
+def test_a_talk_deleted_in_the_form_takes_its_speakers_with_it(staff_client, db):
+    seminar = seminar_with(2)
+    data = form_data(staff_client, seminar)
+    title = next(
+        k for k, v in data.items() if re.fullmatch(r"talks-\d+-title", k) and v == "Доклад 2"
+    )
+    talk = seminar.talks.get(title="Доклад 2")
+
+    response = staff_client.post(
+        change_url(seminar), data | {title.replace("title", "DELETE"): "on"}
+    )
+
+    assert response.status_code == 302
+    # Counted without a join: a speaker left behind names a talk that is gone.
+    assert not TalkSpeaker.objects.order_by().filter(talk_id=talk.pk).exists()
+    assert TalkSpeaker.objects.order_by().count() == 3

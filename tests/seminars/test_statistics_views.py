@@ -4,6 +4,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from libraries.models import Library, Region
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -86,7 +88,7 @@ def test_xlsx_download_holds_the_same_numbers(client, demo_seminar):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert response["Content-Disposition"] == 'attachment; filename="statistika-2021-2021.xlsx"'
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     summary = [[cell.value for cell in row] for row in workbook["Итоги"].iter_rows(min_row=5)]
     assert summary[:3] == [
         ["Мероприятия", 1, 0, 1],
@@ -135,7 +137,7 @@ def test_every_sheet_of_the_report_declares_its_size(client, demo_seminar):
     response = client.get("/statistics/report.xlsx", {"year_from": 2021, "year_to": 2021})
 
     # A streaming reader sizes each sheet from its <dimension> alone.
-    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
     sizes = {sheet.title: sheet.calculate_dimension() for sheet in workbook.worksheets}
     assert sizes["Итоги"].startswith("A1:D")
     assert all(not size.endswith(":A1") for size in sizes.values())
@@ -153,3 +155,22 @@ def test_changes_carry_their_sign_and_headers_align_with_numbers(client, demo_se
     # A single year with seminars needs no list of years to choose from.
     assert 'aria-label="Годы с семинарами"' not in html
     assert "Участники (по данным мероприятий)" not in html
+
+
+def test_report_keeps_names_that_start_like_formulas_as_text(client, demo_seminar):
+    Library.objects.filter(pk=demo_seminar.organizer_id).update(legal_form="", name="=1+1")
+    Region.objects.filter(name="Камчатский край").update(name="@Камчатский край")
+
+    response = client.get("/statistics/report.xlsx", {"year_from": 2021, "year_to": 2021})
+
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
+    cells = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(("=", "@"))
+    ]
+    assert {cell.value for cell in cells} >= {"=1+1", "@Камчатский край"}
+    assert {cell.data_type for cell in cells} == {"s"}
+    assert all(cell.quotePrefix for cell in cells)

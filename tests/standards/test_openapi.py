@@ -76,7 +76,8 @@ def validated(openapi, response, *, request_too):
     if request_too:
         openapi.validate_request(request)
     answer = MockResponse(
-        response.content,
+        # The archive's downloads are files, streamed.
+        response.getvalue() if response.streaming else response.content,
         status_code=response.status_code,
         headers=dict(response.headers),
         content_type=response["Content-Type"],
