@@ -65,7 +65,7 @@ def test_statistics_count_participants_by_region_district_and_library(client, up
     assert "Участники по регионам" in page and "Сахалинская область" in page
     assert "Ёлкина" not in page and "elkina@example.ru" not in page
     report = client.get("/statistics/report.xlsx", {"year_from": upcoming.start_date.year})
-    workbook = load_workbook(io.BytesIO(report.content))
+    workbook = load_workbook(io.BytesIO(report.getvalue()))
     sheet = workbook["Участники по регионам"]
     assert [cell.value for cell in sheet[5]] == ["Камчатский край", 2, 1]
 
