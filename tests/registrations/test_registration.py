@@ -251,3 +251,14 @@ def test_the_upcoming_seminar_is_announced_on_home_calendars_organiser_and_regio
 
     assert missing == []
     assert upcoming.start_date > timezone.localdate() + datetime.timedelta(days=25)
+
+
+def test_a_conference_is_named_in_the_accusative(post, client, upcoming, register_url, form_data):
+    upcoming.kind = upcoming.Kind.CONFERENCE
+    upcoming.save()
+
+    page = client.get(register_url).content.decode()
+    post(register_url, form_data())
+
+    assert "<h1>Регистрация на конференцию «" in page
+    assert "Вы зарегистрированы на конференцию «" in mail.outbox[0].body
