@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.models import Organization
 from registrations.models import CONSENT_VERSION, Registration
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,9 @@ def test_the_seminar_page_announces_registration_with_places_left(client, upcomi
 def test_a_registration_is_stored_with_its_consent_and_confirmed_by_mail(
     post, client, upcoming, register_url, form_data
 ):
+    organization = Organization.objects.get()
+    organization.email = "metod@example.ru"
+    organization.save()
     before = timezone.now()
     response = post(register_url, form_data())
 
@@ -44,6 +48,7 @@ def test_a_registration_is_stored_with_its_consent_and_confirmed_by_mail(
     [message] = mail.outbox
     assert message.to == ["elkina@example.ru"]
     assert message.subject == f"Регистрация подтверждена: {upcoming.title}"
+    assert message.reply_to == ["metod@example.ru"]
     assert registration.cancel_url() in message.body
     assert "https://example.ru/webinar/detskaya-kniga" in message.body
     [(name, content, mimetype)] = message.attachments
