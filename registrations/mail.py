@@ -63,7 +63,11 @@ def send(registration, template, subject, attach_ics=False):
     if attach_ics:
         name = f"{registration.seminar.slug}.ics"
         attachments.append([name, seminar_ics(registration), "text/calendar"])
-    send_later(f"{subject}: {registration.seminar.title}", body, [registration.email], attachments)
+    organization = Organization.current()
+    # Answers to a letter reach the department, not the robot's address.
+    reply_to = [organization.email] if organization and organization.email else []
+    subject = f"{subject}: {registration.seminar.title}"
+    send_later(subject, body, [registration.email], attachments, reply_to)
 
 
 def confirmation(registration):

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.models import Organization
+from seminars.models import Seminar
 from seminars.templatetags.russian import ru_date
 
 from ..forms import RegistrationForm
@@ -49,3 +50,16 @@ def participant_counts(seminar):
         registered=Count("pk", filter=Q(status=Registration.Status.REGISTERED)),
         attended=Count("pk", filter=Q(attended=True)),
     )
+
+
+# «Регистрация на конференцию»: the kind after «на» is in the accusative.
+KIND_ACCUSATIVE = {
+    Seminar.Kind.CONFERENCE: "конференцию",
+    Seminar.Kind.SCHOOL: "школу",
+    Seminar.Kind.OTHER: "мероприятие",
+}
+
+
+@register.filter
+def kind_accusative(seminar):
+    return KIND_ACCUSATIVE.get(seminar.kind, seminar.get_kind_display())

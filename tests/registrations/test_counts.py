@@ -74,3 +74,32 @@ def test_without_registrations_the_statistics_keep_their_tables(demo_seminar):
     stats = statistics.compute(2021)
 
     assert not [table for table in stats.tables if table.slug.startswith("participants-")]
+
+
+def more_people(upcoming, template, count):
+    from django.utils import timezone
+
+    Registration.objects.bulk_create(
+        Registration(
+            seminar=upcoming,
+            last_name="Петрова",
+            first_name="Анна",
+            email=f"more{n}@example.ru",
+            region=template.region,
+            library=upcoming.organizer,
+            consent_at=timezone.now(),
+        )
+        for n in range(count)
+    )
+
+
+def test_the_registration_page_and_the_admin_list_ask_a_fixed_number_of_queries(
+    client, admin_client, upcoming, people
+):
+    page = f"/seminars/{upcoming.start_date.year}/{upcoming.slug}/registration/"
+    changelist = "/admin/registrations/registration/"
+    few = (queries(client, page), queries(admin_client, changelist))
+
+    more_people(upcoming, people[0], 50)
+
+    assert (queries(client, page), queries(admin_client, changelist)) == few

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from core.models import Organization
 from registrations.models import CONSENT_VERSION, Registration
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,9 @@ def test_the_seminar_page_announces_registration_with_places_left(client, upcomi
 def test_a_registration_is_stored_with_its_consent_and_confirmed_by_mail(
     post, client, upcoming, register_url, form_data
 ):
+    organization = Organization.objects.get()
+    organization.email = "metod@example.ru"
+    organization.save()
     before = timezone.now()
     response = post(register_url, form_data())
 
@@ -44,6 +48,7 @@ def test_a_registration_is_stored_with_its_consent_and_confirmed_by_mail(
     [message] = mail.outbox
     assert message.to == ["elkina@example.ru"]
     assert message.subject == f"Регистрация подтверждена: {upcoming.title}"
+    assert message.reply_to == ["metod@example.ru"]
     assert registration.cancel_url() in message.body
     assert "https://example.ru/webinar/detskaya-kniga" in message.body
     [(name, content, mimetype)] = message.attachments
@@ -251,3 +256,14 @@ def test_the_upcoming_seminar_is_announced_on_home_calendars_organiser_and_regio
 
     assert missing == []
     assert upcoming.start_date > timezone.localdate() + datetime.timedelta(days=25)
+
+
+def test_a_conference_is_named_in_the_accusative(post, client, upcoming, register_url, form_data):
+    upcoming.kind = upcoming.Kind.CONFERENCE
+    upcoming.save()
+
+    page = client.get(register_url).content.decode()
+    post(register_url, form_data())
+
+    assert "<h1>Регистрация на конференцию «" in page
+    assert "Вы зарегистрированы на конференцию «" in mail.outbox[0].body
