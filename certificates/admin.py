@@ -267,6 +267,8 @@ class CertificateAdmin(ArchiveAdmin):
         certificate = self.certificate_or_404(request, object_id)
         if not self.has_view_permission(request, certificate):
             raise PermissionDenied
+        if certificate.is_forgotten:
+            raise Http404("Данные владельца удалены.")
         return FileResponse(
             ensure_pdf(certificate).open("rb"),
             as_attachment=True,
@@ -286,6 +288,9 @@ class CertificateAdmin(ArchiveAdmin):
             raise PermissionDenied
         if not certificate.is_valid:
             messages.error(request, "Сертификат уже отозван.")
+            return redirect("admin:certificates_certificate_change", certificate.pk)
+        if reissuing and certificate.is_forgotten:
+            messages.error(request, "Данные участника удалены: выдать сертификат взамен некому.")
             return redirect("admin:certificates_certificate_change", certificate.pk)
         form_class = ReissueForm if reissuing else ReasonForm
         initial = {

@@ -3,9 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core.cache import new_generation
@@ -270,19 +268,11 @@ def mail_for(certificate):
     body = (
         f"{greeting(certificate)}\n\n{thanks}\n\n"
         f"Ваш сертификат № {certificate.number} — во вложении к этому письму.\n\n"
-        f"Проверить подлинность сертификата: {pdf.verification_url(certificate.number)}\n"
-        f"Скачать его ещё раз: {download_url(certificate)}\n\n"
+        f"Проверить подлинность сертификата: {certificate.verification_url}\n"
+        f"Скачать его ещё раз: {certificate.download_url}\n\n"
         f"С уважением,\n{signature}\n"
     )
     return f"{certificate.heading}: {seminar.title}", body
-
-
-def download_url(certificate):
-    """The link to the PDF for its holder: with a key unless the speaker's page is public."""
-    from .views import download_key
-
-    url = settings.SITE_URL + reverse("certificates:download", args=[certificate.number])
-    return f"{url}?key={download_key(certificate.number)}"
 
 
 def recipient_of(certificate):

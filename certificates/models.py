@@ -3,6 +3,7 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -150,6 +151,14 @@ class CertificateTemplate(models.Model):
         return template
 
 
+DOWNLOAD_SALT = "certificates.download"
+
+
+def download_key(number):
+    """The key in the holder's link to their PDF: only the mail with it opens the file."""
+    return signing.Signer(salt=DOWNLOAD_SALT).signature(number)
+
+
 def new_number():
     """12 random digits, «4827-9350-1623»: not sequential, so one number tells nothing of the
     others, and easy to read out on the phone."""
@@ -160,6 +169,10 @@ def new_number():
 class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True)
+
+    def with_holder(self):
+        """Valid certificates whose holder's name is still kept: those that can be printed."""
+        return self.valid().exclude(last_name="")
 
 
 class Certificate(models.Model):
@@ -266,6 +279,11 @@ class Certificate(models.Model):
         return self.revoked_at is None
 
     @property
+    def is_forgotten(self):
+        """The holder's personal data were removed (certificates/signals.py)."""
+        return not self.last_name
+
+    @property
     def full_name(self):
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
 
@@ -273,6 +291,16 @@ class Certificate(models.Model):
     def path(self):
         """Where the PDF is kept (CERTIFICATES_ROOT: private, never served by the web server)."""
         return Path(settings.CERTIFICATES_ROOT) / str(self.seminar_id) / f"{self.number}.pdf"
+
+    @property
+    def download_url(self):
+        """The holder's link to their PDF, for mail (registrations' letters use it too)."""
+        path = reverse("certificates:download", args=[self.number])
+        return f"{settings.SITE_URL}{path}?key={download_key(self.number)}"
+
+    @property
+    def verification_url(self):
+        return settings.SITE_URL + self.get_absolute_url()
 
     @property
     def filename(self):

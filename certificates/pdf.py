@@ -13,7 +13,6 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from seminars.templatetags.russian import ru_date
@@ -62,10 +61,6 @@ def stylesheet():
     return css, fonts
 
 
-def verification_url(number):
-    return settings.SITE_URL + reverse("certificates:verify", args=[number])
-
-
 def qr_data_uri(url):
     # Error correction M survives a crease or a stamp over a corner of a printed certificate. A
     # PNG at about 300 dpi, drawn as one image, costs the PDF far less than an SVG path of every
@@ -80,7 +75,7 @@ def render(certificate, logo=None, department=""):
     from weasyprint import HTML
 
     css, fonts = stylesheet()
-    url = verification_url(certificate.number)
+    url = certificate.verification_url
     word, _, rest = certificate.heading.partition(" ")
     issued = timezone.localtime(certificate.issued_at) if certificate.issued_at else timezone.now()
     html = render_to_string(

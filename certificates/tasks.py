@@ -107,7 +107,7 @@ def issue_all(job, progress):
 
 def certificates_of(job):
     return (
-        Certificate.objects.valid()
+        Certificate.objects.with_holder()
         .filter(seminar=job.seminar, kind__in=job.kind_list)
         .select_related("seminar")
         .order_by("kind", "last_name", "first_name", "id")

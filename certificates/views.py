@@ -1,6 +1,5 @@
 import re
 
-from django.core import signing
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import constant_time_compare
@@ -9,15 +8,9 @@ from django.views.decorators.http import require_safe
 from people.models import short_name
 
 from .issue import ensure_pdf
-from .models import Certificate, Kind
+from .models import Certificate, Kind, download_key
 
 NUMBER_RX = re.compile(r"\d{4}-\d{4}-\d{4}")
-DOWNLOAD_SALT = "certificates.download"
-
-
-def download_key(number):
-    """The key in a participant's link to their PDF: only the mail with it opens the file."""
-    return signing.Signer(salt=DOWNLOAD_SALT).signature(number)
 
 
 def find(number):
@@ -74,7 +67,7 @@ def download(request, number):
             and constant_time_compare(request.GET.get("key", ""), download_key(number))
         )
     )
-    if not allowed:
+    if not allowed or certificate.is_forgotten:
         raise Http404("Сертификат не найден.")
     response = FileResponse(
         ensure_pdf(certificate).open("rb"),

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from certificates.issue import Composer, Recipient, issue, reissue, revoke
-from certificates.models import Kind
-from certificates.views import download_key
+from certificates.models import Kind, download_key
 from people.models import Person
 from tests.certificates.conftest import attended
 
@@ -151,3 +151,39 @@ def test_missing_file_is_drawn_again(demo_seminar, client):
     response.close()
     assert certificate.path.is_file()
     assert not mail.outbox
+
+
+def test_removing_a_participants_data_removes_the_name_and_file(
+    demo_seminar, client, django_capture_on_commit_callbacks
+):
+    certificate = participant_certificate(demo_seminar)
+    registration = certificate.registration
+    assert certificate.path.is_file()
+
+    registration.last_name = registration.first_name = registration.patronymic = ""
+    registration.purged_at = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration.save()
+
+    certificate.refresh_from_db()
+    html = client.get(f"/certificates/{certificate.number}/").content.decode()
+    assert (certificate.last_name, certificate.name_dative, certificate.email) == ("", "", "")
+    assert set(certificate.history.values_list("last_name", flat=True)) == {""}
+    assert not certificate.path.exists()
+    assert "Петрова" not in html
+    assert "сведения о владельце удалены" in html
+    url = reverse("certificates:download", args=[certificate.number])
+    assert client.get(url, {"key": download_key(certificate.number)}).status_code == 404
+
+
+def test_deleting_a_registration_deletes_its_certificate_and_file(
+    demo_seminar, client, django_capture_on_commit_callbacks
+):
+    certificate = participant_certificate(demo_seminar)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate.registration.delete()
+
+    assert not certificate.path.exists()
+    assert set(certificate.history.values_list("last_name", flat=True)) == {""}
+    assert client.get(f"/certificates/{certificate.number}/").status_code == 404

@@ -50,7 +50,7 @@ class Command(BaseCommand):
 
         written = 0
         certificates = (
-            Certificate.objects.valid()
+            Certificate.objects.with_holder()
             .filter(seminar=seminar, kind__in=kinds)
             .select_related("seminar")
             .order_by("kind", "last_name", "first_name", "id")
