@@ -170,6 +170,16 @@ class CertificateQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(revoked_at__isnull=True)
 
+    def on_public_page(self):
+        """A speaker's valid certificates of published seminars, with their seminars, newest
+        first: for the speaker's page (`person.certificates.on_public_page` in its template)."""
+        return (
+            self.valid()
+            .filter(seminar__is_published=True)
+            .select_related("seminar")
+            .order_by("-seminar__start_date", "kind", "id")
+        )
+
     def with_holder(self):
         """Valid certificates whose holder's name is still kept: those that can be printed."""
         return self.valid().exclude(last_name="")

@@ -187,3 +187,18 @@ def test_deleting_a_registration_deletes_its_certificate_and_file(
     assert not certificate.path.exists()
     assert set(certificate.history.values_list("last_name", flat=True)) == {""}
     assert client.get(f"/certificates/{certificate.number}/").status_code == 404
+
+
+def test_speaker_page_links_to_their_certificates(demo_seminar, client):
+    certificate = speaker_certificate(demo_seminar)
+    revoked = speaker_certificate(demo_seminar, "Тауль")
+    revoke(revoked, "ошибка")
+
+    html = client.get(certificate.person.get_absolute_url()).content.decode()
+    other = client.get(revoked.person.get_absolute_url()).content.decode()
+
+    assert (
+        f'<a href="/certificates/{certificate.number}/">Сертификат докладчика № {certificate.number}</a>'
+        in html
+    )
+    assert "Сертификаты" not in other and revoked.number not in other
