@@ -25,8 +25,12 @@ FONT_FILES = {
     ("PT Serif", "bold", "normal"): "PTF75F.ttf",
     ("PT Serif", "bold", "italic"): "PTF76F.ttf",
     ("PT Sans", "normal", "normal"): "PTS55F.ttf",
-    ("PT Sans", "bold", "normal"): "PTS75F.ttf",
 }
+
+
+# Decoded images (the logo) shared by every certificate a process draws. Keyed by address: a
+# replaced logo is a new file with a new name (Django's storage never overwrites).
+IMAGES = {}
 
 
 class FontsMissing(RuntimeError):
@@ -65,8 +69,10 @@ def qr_data_uri(url):
     # Error correction M survives a crease or a stamp over a corner of a printed certificate. A
     # PNG at about 300 dpi, drawn as one image, costs the PDF far less than an SVG path of every
     # module; a fixed mask saves segno trying all eight on each certificate.
+    # One pixel per module, scaled up in CSS without smoothing (`image-rendering: pixelated`):
+    # the PDF carries a 33×33 image whose modules print as sharp squares at any size.
     return segno.make(url, error="m", micro=False, mask=4).png_data_uri(
-        scale=12, border=0, dark="#1d2433"
+        scale=1, border=0, dark="#1d2433"
     )
 
 
@@ -92,7 +98,7 @@ def render(certificate, logo=None, department=""):
         },
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        stylesheets=[css], font_config=fonts
+        stylesheets=[css], font_config=fonts, cache=IMAGES
     )
 
 

@@ -1,9 +1,12 @@
 """Certificates in the background (`manage.py db_worker`): issuing, the ZIP of all, mailing.
 
-Each runs as one task over a `Job`, writing its progress into the job every few certificates, so
-the admin shows how far it has gone; one certificate at a time is in memory.
+Each is a `Job` whose progress the tasks write into it every second or so, so the admin shows
+how far it has gone; one certificate at a time is in memory. Issuing is cut into chunks, each
+a task of its own: with several workers (`db_worker` on each core) they draw in parallel, and a
+worker that dies loses one chunk, which «Выдать сертификаты» issues again.
 """
 
+import dataclasses
 import logging
 import os
 import smtplib
@@ -13,19 +16,25 @@ import zipfile
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from .issue import Composer, due, ensure_pdf, issue, mail_for
+from .issue import Composer, Recipient, due, ensure_pdf, issue, mail_for
 from .models import Certificate, Job
 
 logger = logging.getLogger(__name__)
 
-# Progress is written at most this often (seconds), and always at the end.
+# Progress is written at most this often (seconds), and always at the end of a task.
 PROGRESS_EVERY = 1.0
+# Certificates per issuing task: small enough to spread over workers, large enough that a
+# task's start-up (the seminar, its templates) is paid rarely.
+CHUNK = 50
 
 
 class Progress:
+    """Counts what one task did and adds it to the job's totals (other tasks add theirs)."""
+
     def __init__(self, job):
         self.job = job
         self.done = self.skipped = 0
@@ -40,7 +49,10 @@ class Progress:
             self.save()
 
     def save(self, **fields):
-        Job.objects.filter(pk=self.job.pk).update(done=self.done, skipped=self.skipped, **fields)
+        Job.objects.filter(pk=self.job.pk).update(
+            done=F("done") + self.done, skipped=F("skipped") + self.skipped, **fields
+        )
+        self.done = self.skipped = 0
         self.written = time.monotonic()
 
 
@@ -67,6 +79,15 @@ def start(seminar, action, kinds, user=None):
     return job, True
 
 
+def failed(job, progress, error):
+    logger.exception("Certificate job %s failed", job.pk)
+    progress.save(
+        status=Job.Status.FAILED,
+        message=f"Ошибка: {error}. Сделанное сохранено; запустите ещё раз, чтобы продолжить.",
+        finished_at=timezone.now(),
+    )
+
+
 @task()
 def run_job(job_id):
     job = Job.objects.select_related("seminar").get(pk=job_id)
@@ -74,34 +95,62 @@ def run_job(job_id):
         return
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
     progress = Progress(job)
-    work = {Job.Action.ISSUE: issue_all, Job.Action.ZIP: build_zip, Job.Action.MAIL: send_all}
+    if job.action == Job.Action.ISSUE:
+        split_issue(job)
+        return
+    work = {Job.Action.ZIP: build_zip, Job.Action.MAIL: send_all}[job.action]
     try:
-        message = work[job.action](job, progress)
+        message = work(job, progress)
     except Exception as error:
-        logger.exception("Certificate job %s failed", job.pk)
-        progress.save(
-            status=Job.Status.FAILED,
-            message=f"Ошибка: {error}. Сделанное сохранено; запустите ещё раз, чтобы продолжить.",
-            finished_at=timezone.now(),
-        )
+        failed(job, progress, error)
         raise
     progress.save(status=Job.Status.DONE, message=message, finished_at=timezone.now())
 
 
-def issue_all(job, progress):
-    composer = Composer(job.seminar)
-    recipients = list(due(job.seminar, job.kind_list))
+def split_issue(job):
+    """Who is due, in chunks of CHUNK, each queued as a task; the last to finish closes the job."""
+    recipients = [dataclasses.asdict(recipient) for recipient in due(job.seminar, job.kind_list)]
     Job.objects.filter(pk=job.pk).update(total=len(recipients))
-    for recipient in recipients:
-        try:
-            issue(composer, recipient)
-        except IntegrityError:
-            # Issued meanwhile (the command line, a re-issue): one valid certificate is enough.
-            progress.step(skipped=True)
-        else:
-            progress.step()
-    return f"Выдано сертификатов: {progress.done}." + (
-        f" Уже были выданы: {progress.skipped}." if progress.skipped else ""
+    if not recipients:
+        finish_issue(job.pk)
+        return
+    for first in range(0, len(recipients), CHUNK):
+        issue_chunk.enqueue(job.pk, recipients[first : first + CHUNK])
+
+
+@task()
+def issue_chunk(job_id, recipients):
+    job = Job.objects.select_related("seminar").get(pk=job_id)
+    if job.status != Job.Status.RUNNING:
+        return  # failed meanwhile: the rest waits for the next «Выдать сертификаты»
+    composer = Composer(job.seminar)
+    progress = Progress(job)
+    try:
+        for values in recipients:
+            try:
+                issue(composer, Recipient(**values))
+            except IntegrityError:
+                # Issued meanwhile (the command line, a re-issue): one valid certificate is enough.
+                progress.step(skipped=True)
+            else:
+                progress.step()
+    except Exception as error:
+        failed(job, progress, error)
+        raise
+    progress.save()
+    finish_issue(job_id)
+
+
+def finish_issue(job_id):
+    """Closes the job once every chunk has counted its certificates."""
+    job = Job.objects.get(pk=job_id)
+    if job.status != Job.Status.RUNNING or job.done + job.skipped < job.total:
+        return
+    message = f"Выдано сертификатов: {job.done}." + (
+        f" Уже были выданы: {job.skipped}." if job.skipped else ""
+    )
+    Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+        status=Job.Status.DONE, message=message, finished_at=timezone.now()
     )
 
 
