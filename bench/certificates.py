@@ -151,6 +151,10 @@ def main():
     size = sum(p.stat().st_size for p in pdfs) / max(len(pdfs), 1) / 1024
     print(f"job: {job.get_status_display()} — {job.message}")
     print(
+        f"workers' CPU time: {cpu:.1f} s ({cpu / max(job.done, 1) * 1000:.0f} ms per certificate; "
+        f"{cpu / (os.cpu_count() or 1):.1f} s of wall time on {os.cpu_count()} idle cores)"
+    )
+    print(
         f"certificates: {job.done} in {elapsed:.1f} s ({elapsed / max(job.done, 1) * 1000:.0f} ms each), PDFs {size:.0f} KB on average"
     )
 
