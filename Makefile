@@ -39,8 +39,9 @@ install: $(VENV)/.installed node_modules/.package-lock.json pdf
 # with it.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --upcoming
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py schedule_rounds
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 

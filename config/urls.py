@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("seminars.urls")),
     path("", include("libraries.urls")),
     path("", include("people.urls")),
+    path("", include("registrations.urls")),
     path("", include("certificates.urls")),
     path("api/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

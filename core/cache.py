@@ -25,8 +25,9 @@ from django.db import transaction
 from django.utils.cache import get_cache_key, learn_cache_key
 
 GENERATION_KEY = "archive-generation"
-# `core` holds the organisation shown on every page.
-ARCHIVE_APPS = {"core", "libraries", "people", "seminars"}
+# `core` holds the organisation shown on every page; registrations change the places left and
+# the counts of participants.
+ARCHIVE_APPS = {"core", "libraries", "people", "seminars", "registrations"}
 # How long a recount may take before another request may ask for it again.
 RECOUNT_SECONDS = 10 * 60
 

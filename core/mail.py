@@ -31,7 +31,8 @@ def send_message(subject, body, to, attachments=(), reply_to=(), attempt=0):
     try:
         message.send()
     except (OSError, smtplib.SMTPException):
-        if attempt < RETRIES:
+        # A backend that runs tasks at once (tests, development without a worker) cannot wait.
+        if attempt < RETRIES and send_message.get_backend().supports_defer:
             send_message.using(run_after=timezone.now() + FIRST_RETRY * 2**attempt).enqueue(
                 subject, body, to, attachments, reply_to, attempt + 1
             )

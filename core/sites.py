@@ -5,6 +5,7 @@ from django.contrib import admin
 # Apps and models in the order staff reach for them; the rest follow in Django's order.
 ORDER = {
     "seminars": ["Seminar", "Talk", "Resolution", "Topic"],
+    "registrations": ["Registration"],
     "certificates": ["Certificate", "CertificateTemplate", "Job"],
     "people": ["Person"],
     "libraries": ["Library", "Department", "Locality", "Region"],

@@ -1,10 +1,13 @@
+import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.core import signing
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from libraries.models import Library, Region
 from seminars.models import Seminar
@@ -119,6 +122,55 @@ class Registration(models.Model):
     def library_name(self):
         return str(self.library) if self.library_id else self.library_text
 
+    def erase(self):
+        """Removes what names the participant; region, library and attendance stay for the
+        counts. The caller saves."""
+        self.last_name = self.first_name = self.patronymic = ""
+        self.position = self.email = self.phone = ""
+        self.token = new_token()
+        self.purged_at = timezone.now()
+
     def cancel_url(self):
         signed = signing.Signer(salt="registrations.cancel").sign(self.token)
         return reverse("registrations:cancel", args=[signed])
+
+
+@dataclass
+class RegistrationState:
+    """What the seminar page says about registration: open or not, until when, places left."""
+
+    open: bool
+    deadline: datetime.datetime
+    capacity: int | None
+    taken: int
+
+    @property
+    def places_left(self):
+        return None if self.capacity is None else max(self.capacity - self.taken, 0)
+
+    @property
+    def full(self):
+        return self.places_left == 0
+
+
+def deadline(seminar):
+    """The seminar's deadline, or the start of its first day in the department's time zone."""
+    if seminar.registration_deadline:
+        return seminar.registration_deadline
+    start = datetime.datetime.combine(seminar.start_date, datetime.time.min)
+    return timezone.make_aware(start)
+
+
+def registration_state(seminar, now=None):
+    """None for a seminar that never took registrations (no query is made for it)."""
+    if not seminar.registration_open:
+        return None
+    now = now or timezone.now()
+    until = deadline(seminar)
+    taken = seminar.registrations.registered().count() if seminar.capacity is not None else 0
+    return RegistrationState(
+        open=seminar.is_published and now < until,
+        deadline=until,
+        capacity=seminar.capacity,
+        taken=taken,
+    )

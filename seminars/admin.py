@@ -192,6 +192,19 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
         ("Цель и описание", {"fields": ["goal", "description"]}),
         ("Участники", {"fields": ["regions", "localities", "participants_count"]}),
         ("Публикация", {"fields": ["slug", "is_published"]}),
+        (
+            "Регистрация участников",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("registration_open", "registration_deadline", "capacity"),
+                    "online_room_url",
+                    "confirmation_text",
+                    "reminder_text",
+                    "thanks_text",
+                ],
+            },
+        ),
     ]
 
     def get_queryset(self, request):

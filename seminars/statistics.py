@@ -26,6 +26,22 @@ TOP = 10
 
 
 @dataclass
+class Counted:
+    """People counted by another app (registrations/) for a period's seminars: for `seminars`
+    their hand-typed «число участников» gives way to `participants`, counted from real people."""
+
+    seminars: list[int]
+    participants: int
+    summary: dict[str, int]
+    tables: list
+
+
+# Functions of a queryset of seminars returning `Counted`; apps that count people add theirs
+# (registrations/apps.py), so that this module needs none of them.
+counters = []
+
+
+@dataclass
 class Table:
     """A titled table; `chart` lists the numeric columns drawn as bars beside it."""
 
@@ -97,10 +113,15 @@ def _participating_localities(seminars):
 def _totals(period):
     seminars = period.seminars()
     speakers = TalkSpeaker.objects.filter(talk__seminar__in=seminars)
+    counted = [count(seminars) for count in counters]
     totals = seminars.aggregate(
         seminars=Count("pk"),
-        participants=Sum("participants_count"),
+        participants=Sum(
+            "participants_count",
+            filter=~Q(pk__in=[pk for c in counted for pk in c.seminars]),
+        ),
     )
+    extra = {label: value for c in counted for label, value in c.summary.items()}
     return {
         "seminars": totals["seminars"],
         "talks": Talk.objects.filter(seminar__in=seminars).count(),
@@ -108,7 +129,8 @@ def _totals(period):
         "libraries": speakers.filter(library__isnull=False).values("library").distinct().count(),
         "localities": Locality.objects.filter(_participating_localities(seminars)).count(),
         "regions": Region.objects.filter(_participating_regions(seminars)).count(),
-        "participants": totals["participants"] or 0,
+        "participants": (totals["participants"] or 0) + sum(c.participants for c in counted),
+        **extra,
     }
 
 
@@ -134,6 +156,12 @@ def _summary(period):
             for key, label in SUMMARY_LABELS.items()
             # Participants are counted only where a seminar states them: no figure, no row.
             if key != "participants" or current[key] or previous[key]
+        ]
+        + [
+            # Rows of the counters (registrations): labels are their own keys.
+            [key, current[key], previous.get(key, 0), current[key] - previous.get(key, 0)]
+            for key in current
+            if key not in SUMMARY_LABELS and (current[key] or previous.get(key))
         ],
         chart=[1, 2],
         signed=[3],
@@ -321,6 +349,7 @@ def compute(start, end=None):
             _top_libraries(seminars),
             _federal_districts(taking_part),
             _districts(seminars, home_region),
+            *(table for count in counters for table in count(seminars).tables),
         ],
         regions_taking_part=list(regions.filter(taking_part).values_list("name", flat=True)),
         regions_not_taking_part=list(regions.exclude(taking_part).values_list("name", flat=True)),
@@ -346,6 +375,11 @@ SHEET_NAMES = {
     "federal-districts": "Федеральные округа",
     "districts": "Районы",
 }
+
+
+def sheet_name(table):
+    # Excel allows 31 characters in a sheet's name.
+    return SHEET_NAMES.get(table.slug) or table.title[:31]
 
 
 def to_xlsx(statistics):
@@ -401,7 +435,7 @@ def to_xlsx(statistics):
     workbook = Workbook()
     workbook.remove(workbook.active)
     for table in statistics.tables:
-        sheet = workbook.create_sheet(SHEET_NAMES[table.slug])
+        sheet = workbook.create_sheet(sheet_name(table))
         write(sheet, table.title, table.headers, table.rows)
         if table.chart and table.rows:
             sheet.add_chart(

@@ -2,7 +2,8 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
 from people.models import Person
-from seminars.models import Topic
+from registrations.models import Registration
+from seminars.models import Seminar, Topic
 
 PASSWORD = "Kamchatka-seminar-2021"
 
@@ -16,4 +17,13 @@ def archive(demo_seminar, django_user_model):
     AccessAttempt.objects.create(username="x", ip_address="10.0.0.9", failures_since_start=1)
     AccessLog.objects.create(username="x", ip_address="10.0.0.9")
     AccessFailureLog.objects.create(username="x", ip_address="10.0.0.9")
+    # On a seminar of its own: the demo seminar stays free to delete.
+    upcoming = Seminar.objects.create(
+        title="Проверка регистрации",
+        start_date=demo_seminar.start_date,
+        organizer=demo_seminar.organizer,
+    )
+    Registration.objects.create(
+        seminar=upcoming, last_name="Ёлкина", first_name="Анна", consent_at=upcoming.created_at
+    )
     return demo_seminar

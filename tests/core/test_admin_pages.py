@@ -16,12 +16,17 @@ MODELS = [model for model in admin.site._registry if model._meta.app_label != "a
 def instance_for(model):
     """The demo data has no groups or topics: make one so their change page is checked too."""
     from django.contrib.auth.models import Group
+    from django.utils.timezone import now
 
-    from seminars.models import Topic
+    from registrations.models import Registration
+    from seminars.models import Seminar, Topic
 
     return {
         Group: lambda: Group.objects.create(name="Проверка"),
         Topic: lambda: Topic.objects.create(name="ВКонтакте"),
+        Registration: lambda: Registration.objects.create(
+            seminar=Seminar.objects.first(), last_name="Ёлкина", first_name="Анна", consent_at=now()
+        ),
     }[model]()
 
 
@@ -37,6 +42,10 @@ def test_changelist_add_and_change_pages(demo_seminar, staff_client, model):
         # One record, entered once: the list opens it, and there is nothing to add.
         assert changelist.status_code == 200
         assert changelist.context["title"] == "Изменить сведения об организации"
+        assert staff_client.get(admin_url(model, "add")).status_code == 403
+    elif model._meta.label == "registrations.Registration":
+        # Participants register themselves, giving their consent: staff add none.
+        assert changelist.status_code == 200
         assert staff_client.get(admin_url(model, "add")).status_code == 403
     else:
         assert changelist.status_code == 200

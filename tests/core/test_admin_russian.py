@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.timezone import now
 from solo.models import SingletonModel
 
 from core.models import Organization
@@ -30,6 +31,7 @@ NAMES = {
     "seminars.Talk": ("доклад", "доклад"),
     "seminars.Resolution": ("резолюция", "резолюцию"),
     "seminars.Topic": ("тема", "тему"),
+    "registrations.Registration": ("регистрация", "регистрацию"),
     "certificates.CertificateTemplate": ("шаблон сертификата", "шаблон сертификата"),
     "certificates.Certificate": ("сертификат", "сертификат"),
     "certificates.Job": ("задание по сертификатам", "задание по сертификатам"),
@@ -59,8 +61,9 @@ def test_headings_are_in_the_accusative(demo_seminar, staff_client, model):
         return
     changelist = staff_client.get(url(model, "changelist")).content.decode()
     verb = "просмотра" if model is AccessAttempt else "изменения"
-    if model._meta.app_label == "axes" or model._meta.label in NOT_ADDED:
-        # Read-only records: the list is for viewing; nothing to add.
+    if model._meta.app_label in ("axes", "registrations") or model._meta.label in NOT_ADDED:
+        # Records staff do not add (login records; participants register themselves;
+        # certificates are issued, jobs started from a seminar's certificates page).
         assert f"<h1>Выберите {accusative} для " in changelist
         return
     assert f"<h1>Выберите {accusative} для {verb}</h1>" in changelist
@@ -93,6 +96,9 @@ def test_messages_after_saving_and_deleting_read_right(demo_seminar, django_user
             "auth.User": lambda: model.objects.create(username="metodist"),
             "seminars.Topic": lambda: model.objects.create(name="ВКонтакте"),
             "core.Organization": lambda: Organization.objects.create(name="Библиотека"),
+            "registrations.Registration": lambda: model.objects.create(
+                seminar=demo_seminar, last_name="Ёлкина", first_name="Анна", consent_at=now()
+            ),
             "certificates.CertificateTemplate": lambda: model.objects.create(
                 seminar=demo_seminar, kind="speaker"
             ),
@@ -188,6 +194,7 @@ def test_management_commands_explain_themselves_in_russian():
     ours = {
         name: app
         for name, app in get_commands().items()
+        if app in ("seminars", "core", "libraries", "people", "api", "lowvision", "registrations")
         if app in ("seminars", "core", "libraries", "people", "api", "lowvision", "certificates")
     }
     assert ours

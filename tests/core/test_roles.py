@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 EDITOR = "Редактор"
 DEPARTMENT_ADMIN = "Администратор методического отдела"
+PARTICIPANTS = "Участники"
 PASSWORD = "Kamchatka-seminar-2021"
 
 
@@ -30,7 +31,20 @@ def user_in(django_user_model):
 
 
 def test_roles_are_created_by_migration():
-    assert set(Group.objects.values_list("name", flat=True)) == {EDITOR, DEPARTMENT_ADMIN}
+    assert set(Group.objects.values_list("name", flat=True)) == {
+        EDITOR,
+        DEPARTMENT_ADMIN,
+        PARTICIPANTS,
+    }
+
+
+def test_personal_data_of_participants_need_the_participants_permission():
+    registrations = {f"registrations.{a}_registration" for a in ("view", "add", "change", "delete")}
+    registrations.add("registrations.participants")
+
+    assert codenames(PARTICIPANTS) == registrations
+    assert not codenames(EDITOR) & registrations
+    assert codenames(DEPARTMENT_ADMIN) >= registrations
 
 
 def test_editor_permissions():
@@ -62,6 +76,7 @@ def test_department_admin_has_everything_users_included():
                 "libraries",
                 "people",
                 "seminars",
+                "registrations",
             ]
         ).select_related("content_type")
     }

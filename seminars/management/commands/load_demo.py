@@ -8,6 +8,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Organization
 from libraries.models import Department, Library, Locality, Region
@@ -296,6 +297,20 @@ ORGANIZATION = {
 }
 
 
+# The upcoming seminar (`--upcoming`, which `make run` passes): about a month after the day the
+# command runs, with registration open, so that a newcomer can walk the whole flow.
+UPCOMING_TITLE = "Детская книга в цифровой среде: новые форматы продвижения чтения"
+UPCOMING_DAYS = 30
+UPCOMING_GOAL = (
+    "обмен опытом продвижения детского чтения в социальных сетях, подкастах и онлайн-клубах"
+)
+UPCOMING_DESCRIPTION = (
+    "Приглашаем специалистов детских и муниципальных библиотек. Программа дополняется; "
+    "участвовать можно очно в Петропавловске-Камчатском или онлайн."
+)
+UPCOMING_TALKS = ["Подкаст о книгах для подростков: от идеи до первого выпуска"]
+
+
 def upsert(model, lookup, values):
     """get_or_create that saves an existing row only when a value differs."""
     obj, created = model.objects.get_or_create(**lookup, defaults=values)
@@ -312,6 +327,13 @@ class Command(BaseCommand):
         "Загружает демонстрационный семинар «Библиотека-онлайн» 24.11.2021 и сведения об "
         "организации; повторный запуск ничего не меняет."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--upcoming",
+            action="store_true",
+            help="Ещё один семинар примерно через месяц, с открытой регистрацией.",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -404,4 +426,42 @@ class Command(BaseCommand):
 
         self.stdout.write(
             f"Демонстрационный семинар загружен: «{seminar}», докладов: {seminar.talks.count()}."
+        )
+        if options["upcoming"]:
+            self.upcoming(libraries["kkdb"], departments["kkdb-method"], seminar)
+
+    def upcoming(self, organizer, department, past):
+        today = timezone.localdate()
+        seminar = Seminar.objects.filter(title=UPCOMING_TITLE).first()
+        if seminar is None or seminar.start_date <= today:
+            # Dated from today: a demo loaded months later still has its seminar ahead.
+            seminar = seminar or Seminar(title=UPCOMING_TITLE)
+            seminar.start_date = today + datetime.timedelta(days=UPCOMING_DAYS)
+            seminar.registration_deadline = None
+        for name, value in {
+            "kind": Seminar.Kind.SEMINAR,
+            "scope": Seminar.Scope.INTERREGIONAL,
+            "format": Seminar.Format.BLENDED,
+            "organizer": organizer,
+            "organizer_department": department,
+            "goal": UPCOMING_GOAL,
+            "description": UPCOMING_DESCRIPTION,
+            "is_published": True,
+            "registration_open": True,
+            "capacity": 40,
+            "online_room_url": "https://example.ru/webinar/detskaya-kniga",
+            "confirmation_text": "Очные участники: ул. Ленинская, 14, читальный зал, начало в 10:00.",
+        }.items():
+            setattr(seminar, name, value)
+        seminar.save()
+        speaker = past.talks.order_by("order").first().speakers.first()
+        for order, title in enumerate(UPCOMING_TALKS, start=1):
+            talk = upsert(Talk, {"seminar": seminar, "order": order}, {"title": title})
+            upsert(
+                TalkSpeaker,
+                {"talk": talk, "person": speaker.person},
+                {"order": 1, "position": speaker.position, "library": speaker.library},
+            )
+        self.stdout.write(
+            f"Предстоящий семинар: «{seminar}», {seminar.start_date:%d.%m.%Y}, регистрация открыта."
         )

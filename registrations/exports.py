@@ -1,0 +1,79 @@
+"""Lists of participants for staff, as CSV (UTF-8 with BOM, for Excel) and XLSX."""
+
+import csv
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = [
+    "Семинар",
+    "Фамилия",
+    "Имя",
+    "Отчество",
+    "Должность",
+    "Библиотека",
+    "Населённый пункт",
+    "Муниципальный район",
+    "Регион",
+    "Электронная почта",
+    "Телефон",
+    "Участие",
+    "Статус",
+    "Присутствовал",
+    "Зарегистрирован",
+]
+
+
+def row(registration):
+    return [
+        registration.seminar.title,
+        registration.last_name,
+        registration.first_name,
+        registration.patronymic,
+        registration.position,
+        registration.library_name,
+        registration.locality,
+        registration.municipal_district,
+        registration.region.name if registration.region_id else "",
+        registration.email,
+        registration.phone,
+        registration.get_participation_display(),
+        registration.get_status_display(),
+        "да" if registration.attended else "нет",
+        timezone.localtime(registration.created).strftime("%d.%m.%Y %H:%M"),
+    ]
+
+
+def as_text(value):
+    """A cell that starts like a formula is prefixed with «'»: a spreadsheet shows it as text."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+def export(registrations, fmt):
+    filename = f"uchastniki-{timezone.localdate():%Y-%m-%d}.{fmt}"
+    rows = (
+        row(r) for r in registrations.select_related("seminar", "library__parent__parent", "region")
+    )
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(COLUMNS)
+        writer.writerows([as_text(value) for value in values] for values in rows)
+    else:
+        response = HttpResponse(content_type=XLSX)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Участники"
+        sheet.append(COLUMNS)
+        for values in rows:
+            sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                # Text stays text: openpyxl would store «=…» as a formula.
+                cell.data_type = "s"
+        workbook.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
