@@ -9,11 +9,8 @@ from registrations.models import CONSENT_VERSION, Registration
 
 
 @pytest.fixture(autouse=True)
-def certificates_root(settings, tmp_path):
-    """Each test keeps its PDFs in a folder of its own."""
-    settings.CERTIFICATES_ROOT = tmp_path / "certificates"
+def site_url(settings):
     settings.SITE_URL = "https://kopilka.example.ru"
-    return settings.CERTIFICATES_ROOT
 
 
 @pytest.fixture(autouse=True)
