@@ -52,7 +52,8 @@ def hours_phrase(hours):
         if plural_form(hours, "1,2,5") == "1"
         else ("академических", "часов")
     )
-    return f"в объёме {hours} {adjective} {noun}"
+    # No line break between the number and its words.
+    return f"в объёме {hours}\u00a0{adjective} {noun}"
 
 
 def inner(title):

@@ -67,6 +67,9 @@ def _given_dative(word, gender, kind):
     if not word or _is_initial(word) or " " in word:
         # «Мамед оглы» and the like keep their form.
         return word
+    if "-" in word:
+        # «Мария-Антуанетта» → «Марии-Антуанетте»: each part declines.
+        return "-".join(_given_dative(part, gender, kind) for part in word.split("-"))
     for parse in morph().parse(word):
         if kind in parse.tag and parse.tag.gender == gender and parse.tag.case == "nomn":
             inflected = parse.inflect({"datv"})
