@@ -44,7 +44,8 @@ def test_a_consenting_speaker_is_named_in_full_with_a_link(demo_seminar, client)
     assert demo_seminar.title in html
     assert "24 ноября 2021 г." in html
     assert '<meta name="robots" content="noindex">' in html
-    assert reverse("certificates:download", args=[certificate.number]) in html
+    download = reverse("certificates:download", args=[certificate.number])
+    assert f'<a class="button secondary" href="{download}">Скачать PDF</a>' in html
 
 
 def test_a_speaker_without_consent_is_surname_and_initials(demo_seminar, client):
