@@ -356,6 +356,8 @@ class Job(models.Model):
         verbose_name="кто запустил",
     )
     created_at = models.DateTimeField("запущено", auto_now_add=True)
+    # Written with every progress report: a job silent for long lost its worker.
+    updated_at = models.DateTimeField("последний отчёт", auto_now=True)
     finished_at = models.DateTimeField("закончено", null=True, blank=True)
 
     class Meta:

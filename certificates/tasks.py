@@ -7,6 +7,7 @@ worker that dies loses one chunk, which «Выдать сертификаты» 
 """
 
 import dataclasses
+import datetime
 import logging
 import os
 import smtplib
@@ -30,6 +31,9 @@ PROGRESS_EVERY = 1.0
 # Certificates per issuing task: small enough to spread over workers, large enough that a
 # task's start-up (the seminar, its templates) is paid rarely.
 CHUNK = 50
+# A job that reported nothing for this long lost its worker (stopped, killed): another click
+# may start the work again instead of waiting for it for ever.
+SILENT_FOR = datetime.timedelta(minutes=10)
 
 
 class Progress:
@@ -50,7 +54,10 @@ class Progress:
 
     def save(self, **fields):
         Job.objects.filter(pk=self.job.pk).update(
-            done=F("done") + self.done, skipped=F("skipped") + self.skipped, **fields
+            done=F("done") + self.done,
+            skipped=F("skipped") + self.skipped,
+            updated_at=timezone.now(),
+            **fields,
         )
         self.done = self.skipped = 0
         self.written = time.monotonic()
@@ -60,13 +67,16 @@ def start(seminar, action, kinds, user=None):
     """Queues `action` for the seminar's certificates of `kinds`, unless the same work is already
     queued or running (a second click gives the first job). Returns (job, created)."""
     with transaction.atomic():
-        running = (
-            Job.objects.select_for_update()
-            .filter(
-                seminar=seminar, action=action, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-            )
-            .first()
+        active = Job.objects.select_for_update().filter(
+            seminar=seminar, action=action, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
         )
+        silent = timezone.now() - SILENT_FOR
+        active.filter(updated_at__lt=silent).update(
+            status=Job.Status.FAILED,
+            message="Прервано: задание долго не сообщало о ходе работы и запущено заново.",
+            finished_at=timezone.now(),
+        )
+        running = active.filter(updated_at__gte=silent).first()
         if running:
             return running, False
         job = Job.objects.create(
@@ -93,7 +103,7 @@ def run_job(job_id):
     job = Job.objects.select_related("seminar").get(pk=job_id)
     if job.status != Job.Status.QUEUED:
         return
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, updated_at=timezone.now())
     progress = Progress(job)
     if job.action == Job.Action.ISSUE:
         split_issue(job)
@@ -110,7 +120,7 @@ def run_job(job_id):
 def split_issue(job):
     """Who is due, in chunks of CHUNK, each queued as a task; the last to finish closes the job."""
     recipients = [dataclasses.asdict(recipient) for recipient in due(job.seminar, job.kind_list)]
-    Job.objects.filter(pk=job.pk).update(total=len(recipients))
+    Job.objects.filter(pk=job.pk).update(total=len(recipients), updated_at=timezone.now())
     if not recipients:
         finish_issue(job.pk)
         return
@@ -150,7 +160,10 @@ def finish_issue(job_id):
         f" Уже были выданы: {job.skipped}." if job.skipped else ""
     )
     Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
-        status=Job.Status.DONE, message=message, finished_at=timezone.now()
+        status=Job.Status.DONE,
+        message=message,
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
 
 
@@ -166,7 +179,7 @@ def certificates_of(job):
 def build_zip(job, progress):
     """All valid certificates into one ZIP file beside them, written whole or not at all."""
     certificates = certificates_of(job)
-    Job.objects.filter(pk=job.pk).update(total=certificates.count())
+    Job.objects.filter(pk=job.pk).update(total=certificates.count(), updated_at=timezone.now())
     path = job.zip_path
     path.parent.mkdir(parents=True, exist_ok=True)
     # PDFs are compressed already: stored as they are, the archive builds at disk speed.
@@ -187,7 +200,7 @@ def send_all(job, progress):
     certificates = certificates_of(job).filter(emailed_at__isnull=True)
     without_address = certificates.filter(email="").count()
     certificates = certificates.exclude(email="")
-    Job.objects.filter(pk=job.pk).update(total=certificates.count())
+    Job.objects.filter(pk=job.pk).update(total=certificates.count(), updated_at=timezone.now())
     failed = []
     with get_connection() as connection:
         for certificate in certificates.iterator(chunk_size=200):

@@ -59,8 +59,11 @@ def verify(request, number):
 @require_safe
 def download(request, number):
     certificate = find(number)
+    staff = request.user.has_perm("certificates.view_certificate") and (
+        certificate.registration_id is None or request.user.has_perm("registrations.participants")
+    )
     allowed = (
-        request.user.has_perm("certificates.view_certificate")
+        staff
         or is_public_pdf(certificate)
         or (
             certificate.is_valid

@@ -163,3 +163,37 @@ def test_seminar_page_queries_do_not_grow(
 
     with django_assert_num_queries(13):
         staff_client.get(seminar_page(demo_seminar))
+
+
+def test_a_job_silent_for_long_is_given_up_and_started_again(demo_seminar, staff_client):
+    import datetime
+
+    from django.utils import timezone
+
+    staff_client.post(seminar_page(demo_seminar), {"action": "issue"})  # never runs
+    Job.objects.update(updated_at=timezone.now() - datetime.timedelta(minutes=11))
+
+    staff_client.post(seminar_page(demo_seminar), {"action": "issue"})
+
+    old, new = Job.objects.order_by("pk")
+    assert old.status == Job.Status.FAILED
+    assert old.message.startswith("Прервано:")
+    assert new.status == Job.Status.QUEUED
+
+
+def test_editors_do_not_download_participants_pdfs_either(
+    demo_seminar, client, django_user_model, django_capture_on_commit_callbacks, staff_client
+):
+    attended(demo_seminar, "Петрова", "Мария", "Ивановна")
+    run(staff_client, demo_seminar, "issue", django_capture_on_commit_callbacks)
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Редактор"))
+    client.force_login(editor)
+    participant = Certificate.objects.get(kind=Kind.PARTICIPANT)
+
+    url = reverse("certificates:download", args=[participant.number])
+    assert client.get(url).status_code == 404
+    client.force_login(django_user_model.objects.get(username="staff"))  # all permissions
+    response = client.get(url)
+    assert response.status_code == 200
+    response.close()
