@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest jre
+.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest jre pdf
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,16 @@ node_modules/.package-lock.json: package.json package-lock.json
 jre:
 	@command -v java >/dev/null || { apt-get update -q && apt-get install -y -q default-jre-headless; }
 
-install: $(VENV)/.installed node_modules/.package-lock.json
+# Certificates (certificates/pdf.py): WeasyPrint draws with Debian's Pango, in the PT Serif and PT
+# Sans of fonts-paratype, referenced by path. poppler-utils and zbar-tools read the PDFs and their
+# QR codes back in the tests.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-paratype poppler-utils zbar-tools
+pdf:
+	@[ "$$(dpkg-query -W -f='$${db:Status-Status}\n' $(PDF_PACKAGES) 2>/dev/null | grep -cx installed)" = 6 ] \
+	|| { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	     -o DPkg::Lock::Timeout=600 $(PDF_PACKAGES); }
+
+install: $(VENV)/.installed node_modules/.package-lock.json pdf
 
 # The background worker (recounts, mail, documents) runs beside the development server and stops
 # with it.

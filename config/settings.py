@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "people",
     "seminars",
     "registrations",
+    "certificates",
     "lowvision",
     "rest_framework",
     "drf_spectacular",
@@ -216,6 +217,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Heavy downloads (the archive's ZIP and JSON, statistics workbooks) built by the background
 # worker and served by the application (core/downloads.py): private, never under MEDIA_ROOT.
 EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT", BASE_DIR / "exports"))
+# Issued certificates (PDF) and their ZIP archives: personal data, so outside MEDIA_ROOT, which
+# the web server serves to anyone; they are handed out only through views that check who asks.
+CERTIFICATES_ROOT = Path(os.environ.get("CERTIFICATES_ROOT", BASE_DIR / "private" / "certificates"))
+# PT Serif and PT Sans (Debian's fonts-paratype, OFL, installed by `make`): certificates embed
+# them from here, never from whatever fonts the system happens to have.
+CERTIFICATE_FONTS_DIR = Path(
+    os.environ.get("CERTIFICATE_FONTS_DIR", "/usr/share/fonts/truetype/paratype")
+)
 
 # The largest resolution (.docx, .txt, .md) the admin import accepts.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024))

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("libraries.urls")),
     path("", include("people.urls")),
     path("", include("registrations.urls")),
+    path("", include("certificates.urls")),
     path("api/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),

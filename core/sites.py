@@ -6,6 +6,7 @@ from django.contrib import admin
 ORDER = {
     "seminars": ["Seminar", "Talk", "Resolution", "Topic"],
     "registrations": ["Registration"],
+    "certificates": ["Certificate", "CertificateTemplate", "Job"],
     "people": ["Person"],
     "libraries": ["Library", "Department", "Locality", "Region"],
     "core": ["Organization"],

@@ -32,6 +32,13 @@ def exports_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def certificates_root(settings, tmp_path):
+    """Certificates drawn by a test go into a folder of its own, never the project's."""
+    settings.CERTIFICATES_ROOT = tmp_path / "certificates"
+    return settings.CERTIFICATES_ROOT
+
+
+@pytest.fixture(autouse=True)
 def tasks_at_once(settings):
     """Background tasks run as they are enqueued; tests of the worker use the database backend."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from certificates.issue import Composer, issue, speakers
 from people.models import Person
 from tests.browser import SCREENSHOTS, axe, screenshot
 
@@ -15,7 +16,14 @@ LOW_VISION = "font=largest&scheme=wb&images=off&spacing=wide"
 WIDTHS = [320, 360, 1280]
 # Pictures of the pages a visitor meets most (artifacts/screenshots/, untracked), at a phone's and
 # a desktop's width: looked at by a person before a change is called done.
-SCREENSHOT_PAGES = {"home", "talk_list", "seminar_detail", "region_detail", "statistics"}
+SCREENSHOT_PAGES = {
+    "home",
+    "talk_list",
+    "seminar_detail",
+    "region_detail",
+    "statistics",
+    "certificate_verify",
+}
 SCREENSHOT_WIDTHS = {360, 1280}
 
 
@@ -23,6 +31,9 @@ def public_pages(seminar):
     """One URL for every public page template, on the demo data."""
     person = Person.objects.public().filter(speaker_roles__talk__seminar=seminar).first()
     role = person.speaker_roles.select_related("library__region").first()
+    certificate = person.certificates.first() or issue(
+        Composer(seminar), next(r for r in speakers(seminar) if r.person_id == person.pk)
+    )
     return {
         "home": reverse("seminars:home"),
         "seminar_list": reverse("seminars:seminar_list"),
@@ -41,6 +52,7 @@ def public_pages(seminar):
         "statistics": reverse("seminars:statistics"),
         "search": reverse("seminars:search") + "?q=маяк",
         "about": reverse("about"),
+        "certificate_verify": certificate.get_absolute_url(),
     }
 
 
