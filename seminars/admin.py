@@ -4,7 +4,8 @@ import nested_admin
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db.models import Prefetch, TextField
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
 
 from core.admin import ArchiveAdmin, ArchiveNestedAdmin, DropdownFilter, RelatedWidgetsMixin
@@ -12,6 +13,9 @@ from core.lists import count_of
 
 from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
+
+# registrations/ defines it; named here as a string, so seminars imports nothing of that app.
+PARTICIPANTS = "registrations.participants"
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -214,7 +218,29 @@ class SeminarAdmin(PublishedSeminarAdminGuard, ArchiveNestedAdmin):
         # A published address is cited in letters and reports: it must not change. Asked of the
         # stored row: a form with errors carries the unsaved «опубликован» in obj.
         published = obj is not None and Seminar.objects.filter(pk=obj.pk, is_published=True)
-        return ["slug"] if published and published.exists() else []
+        return (
+            ["slug", "registrations_link"]
+            if published and published.exists()
+            else ["registrations_link"]
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The list of participants, for those allowed to see them (the permission «Участники»).
+        if obj is not None and obj.registration_open and request.user.has_perm(PARTICIPANTS):
+            name, options = fieldsets[-1]
+            fieldsets = [
+                *fieldsets[:-1],
+                (name, {**options, "fields": [*options["fields"], "registrations_link"]}),
+            ]
+        return fieldsets
+
+    @admin.display(description="участники")
+    def registrations_link(self, seminar):
+        url = reverse("admin:registrations_registration_changelist")
+        return format_html(
+            '<a href="{}?seminar__id__exact={}">Регистрации на этот семинар</a>', url, seminar.pk
+        )
 
     # Not sortable: sorting by it would count the talks of every seminar in the archive.
     @admin.display(description="докладов")
