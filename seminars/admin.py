@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import transaction
 from django.db.models import Prefetch, TextField
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
 
 from core.admin import ArchiveAdmin, ArchiveNestedAdmin, DropdownFilter, RelatedWidgetsMixin
@@ -15,6 +16,9 @@ from core.versions import StaleRowsFormSetMixin, VersionWidgetMixin
 from . import recovery
 from .importer.views import import_resolution
 from .models import Resolution, ResolutionItem, Seminar, SeminarLink, Talk, TalkSpeaker, Topic
+
+# registrations/ defines it; named here as a string, so seminars imports nothing of that app.
+PARTICIPANTS = "registrations.participants"
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -256,12 +260,32 @@ class SeminarAdmin(RecoverPartsMixin, PublishedSeminarAdminGuard, ArchiveNestedA
         # Asked of the stored row: a form with errors carries the unsaved «опубликован» in obj.
         stored = obj and Seminar.objects.filter(pk=obj.pk).values("is_published", "published_at")
         stored = stored and stored.first()
+        readonly = ["registrations_link"]
         if not stored or request.user.has_perm(PUBLISHED_WORK):
             # An administrator's change of a published address leaves a redirect from the old.
-            return []
+            return readonly
         # Unpublishing is the first half of deleting; a published address is cited in letters.
-        readonly = ["slug"] if stored["published_at"] else []
+        if stored["published_at"]:
+            readonly.append("slug")
         return [*readonly, "is_published"] if stored["is_published"] else readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        # The list of participants, for those allowed to see them (the permission «Участники»).
+        if obj is not None and obj.registration_open and request.user.has_perm(PARTICIPANTS):
+            name, options = fieldsets[-1]
+            fieldsets = [
+                *fieldsets[:-1],
+                (name, {**options, "fields": [*options["fields"], "registrations_link"]}),
+            ]
+        return fieldsets
+
+    @admin.display(description="участники")
+    def registrations_link(self, seminar):
+        url = reverse("admin:registrations_registration_changelist")
+        return format_html(
+            '<a href="{}?seminar__id__exact={}">Регистрации на этот семинар</a>', url, seminar.pk
+        )
 
     # Not sortable: sorting by it would count the talks of every seminar in the archive.
     @admin.display(description="докладов")

@@ -170,3 +170,21 @@ def test_deleting_a_library_does_not_name_the_participants_holding_it(
     assert "Ёлкина" not in page and "elkina@example.ru" not in page
     # Where Django names protected records, a registration is a number, not a person.
     assert str(people[0]) == f"Регистрация № {people[0].pk}"
+
+
+def test_the_seminar_form_links_to_its_registrations_for_participants_staff_only(
+    client, django_user_model, upcoming, people
+):
+    url = f"/admin/seminars/seminar/{upcoming.pk}/change/"
+    link = f"/admin/registrations/registration/?seminar__id__exact={upcoming.pk}"
+    pages = {}
+    for groups in (["Редактор"], ["Редактор", "Участники"]):
+        user = django_user_model.objects.create_user(
+            "+".join(groups), password="Pw-not-used-2026", is_staff=True
+        )
+        user.groups.set(Group.objects.filter(name__in=groups))
+        client.force_login(user)
+        pages[len(groups)] = client.get(url).content.decode()
+
+    assert link not in pages[1]
+    assert link in pages[2]
