@@ -7,6 +7,7 @@ into an untracked file. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and D
 import os
 import secrets
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.errors.DatabaseUnavailableMiddleware",
@@ -311,3 +313,70 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0 if DEBUG else 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+
+# Logging: warnings and errors to stderr (the journal under systemd), each with the request's id
+# (core/logs.py); every 5xx with its traceback. Django's own default shows nothing when DEBUG is
+# off except mail to ADMINS, so without this a 500 left no trace.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+# «Имя <адрес>, адрес»: who gets a mail for each kind of server error (at most one per kind
+# every 5 minutes per worker). Sent through the site's mail settings.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "kopilka@localhost")
+EMAIL_SUBJECT_PREFIX = "[Методическая копилка] "
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "core.logs.AdminEmailOncePerInterval",
+            "seconds": 300,
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "plain",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # 4xx answers are in gunicorn's access log; here only the server's own errors.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+}
+# Optional error tracking: `pip install sentry-sdk` and set SENTRY_DSN. Only requests' errors and
+# log records of level ERROR are sent; no personal data (IP addresses, cookies, form fields).
+if SENTRY_DSN := os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    from core.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0,
+        before_send=sentry_before_send,
+    )

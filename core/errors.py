@@ -41,7 +41,9 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    return _page("500.html", 500, "Ошибка на сервере")
+    # The id of the log record with the traceback (core/logs.py), for the visitor to quote.
+    request_id = getattr(request, "request_id", None)
+    return _page("500.html", 500, "Ошибка на сервере", request_id=request_id)
 
 
 def csrf_failure(request, reason=""):
