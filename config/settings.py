@@ -113,6 +113,15 @@ TEMPLATES = [
 ]
 
 
+# How long one query of a web request may run, in ms (0: no limit). config/wsgi.py sets 3000 for
+# the web server; manage.py commands and the background worker, whose work (migrations, counting
+# the whole archive) may take longer, have no limit unless this is set for them too.
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", 0))
+# With a limit, the web process also stops waiting on a database that does not answer at all
+# a second later (core/database.py): the request gets the 503 page instead of being killed.
+DATABASE_WAIT_SECONDS = DATABASE_STATEMENT_TIMEOUT / 1000 + 1 if DATABASE_STATEMENT_TIMEOUT else 0
+
+
 def _database():
     config = dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -128,19 +137,39 @@ def _database():
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # A database that is down or hangs gets a 503 page within seconds (core/errors.py),
         # not a request stuck for the driver's default wait.
-        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", 2)
+        # A connection whose peer vanished (a partition, a failover) is noticed by the kernel:
+        # an idle one by keepalives after about 10 s, one with unacknowledged data after 5 s.
+        keepalive = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2}
+        for name, value in {**keepalive, "keepalives_count": 3, "tcp_user_timeout": 5000}.items():
+            options.setdefault(name, value)
         # A page reads a few rows by index: parallel workers only add start-up time and take the
         # cores that concurrent requests need. JIT compiling pays off for queries running
         # seconds, and PostgreSQL decides by estimated cost, so it compiled page queries too.
-        config["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
+        server_options = "-c max_parallel_workers_per_gather=0 -c jit=off"
+        if DATABASE_STATEMENT_TIMEOUT:
+            server_options += f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+        options.setdefault("options", server_options)
     return config
 
 
 DATABASES = {"default": _database()}
 # Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set.
+# Redis only speeds pages up: while it is down or slow they are built from the database
+# (core/cache_backend.py), and /healthz says so.
 if REDIS_URL := os.environ.get("REDIS_URL"):
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.5))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache_backend.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", 5)),
+            },
+        }
     }
 else:
     CACHES = {

@@ -1,10 +1,12 @@
-"""The production server (gunicorn, DEBUG off) started by a test, and plain HTTP requests to it."""
+"""The production server (gunicorn, DEBUG off) started by a test, plain HTTP requests to it, and a
+TCP proxy that plays a database or cache server going away."""
 
 import contextlib
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -92,3 +94,93 @@ def gunicorn(environment, *arguments, stderr=subprocess.DEVNULL):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+class TcpProxy:
+    """A TCP proxy to `upstream` (host, port) that a test switches between forwarding, refusing
+    connections, accepting new ones without ever answering (`hang`), and going silent on the
+    connections already open as well (`stall`: a network partition, a frozen server)."""
+
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.mode = "forward"
+        self.flowing = threading.Event()
+        self.flowing.set()
+        self.port = free_port()
+        self.listener = None
+        self.connections = []
+        self._lock = threading.Lock()
+        self._listen()
+
+    def _listen(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed by refuse()
+            with self._lock:
+                self.connections.append(client)
+            if self.mode == "forward":
+                server = socket.create_connection(self.upstream)
+                with self._lock:
+                    self.connections.append(server)
+                for source, target in ((client, server), (server, client)):
+                    threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+            # "hang" and "stall": keep the connection open and never read or answer.
+
+    def _pipe(self, source, target):
+        try:
+            while data := source.recv(65536):
+                self.flowing.wait()  # stalled: hold what was read, send nothing
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def _drop_connections(self):
+        with self._lock:
+            for sock in self.connections:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self.connections.clear()
+
+    def _close_listener(self):
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave it listening.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+
+    def _switch(self, mode):
+        self._drop_connections()
+        self.mode = mode
+        self.flowing.set()
+        if self.listener.fileno() == -1:
+            self._listen()
+
+    def refuse(self):
+        self._close_listener()
+        self._drop_connections()
+
+    def hang(self):
+        self._switch("hang")
+
+    def stall(self):
+        """Open connections stay open but carry nothing either way; new ones hang."""
+        self.mode = "stall"
+        self.flowing.clear()
+
+    def forward(self):
+        self._switch("forward")
+
+    def close(self):
+        self.flowing.set()
+        self._close_listener()
+        self._drop_connections()
