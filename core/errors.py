@@ -25,8 +25,8 @@ def _page(template, status, title, **context):
 
 
 @requires_csrf_token
-def bad_request(request, exception):
-    return _page("400.html", 400, "Неверный запрос")
+def bad_request(request, exception, reason=""):
+    return _page("400.html", 400, "Неверный запрос", reason=reason)
 
 
 @requires_csrf_token
@@ -77,3 +77,44 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable: %s", exception)
             return service_unavailable()
         return None
+
+
+# Longer than any search, filter or page number the site reads; pages cut shorter themselves.
+MAX_PARAMETER_LENGTH = 2000
+# What Django puts in place of bytes that are not UTF-8 (`%ff`).
+NOT_UTF8 = "\ufffd"
+
+
+def unusable_input(request):
+    """Why the request's address or cookies cannot be used, in Russian, or "".
+
+    PostgreSQL cannot store or compare a string with a NUL character, so one in a parameter
+    reached the driver as a ValueError (a 500); bytes that are not UTF-8 and values longer than
+    anything the site reads carry no meaning either.
+    """
+    if "\x00" in request.path_info:
+        return "В адресе страницы есть нулевой символ (%00)."
+    for key, values in request.GET.lists():
+        for text in (key, *values):
+            if "\x00" in text:
+                return "В параметрах адреса есть нулевой символ (%00)."
+            if NOT_UTF8 in text:
+                return "В параметрах адреса есть байты, которые не являются текстом в UTF-8."
+            if len(text) > MAX_PARAMETER_LENGTH:
+                return f"Параметр адреса длиннее {MAX_PARAMETER_LENGTH} символов: сократите запрос."
+    if any("\x00" in value for value in request.COOKIES.values()):
+        return "В cookie браузера есть нулевой символ: удалите cookie этого сайта."
+    return ""
+
+
+class UnusableInputMiddleware:
+    """Answers 400 with the reason, before any view, to input no page can use (see
+    `unusable_input`): one check for every page, the admin and the API included."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if reason := unusable_input(request):
+            return bad_request(request, None, reason=reason)
+        return self.get_response(request)
