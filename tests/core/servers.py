@@ -85,9 +85,10 @@ def gunicorn(environment, *arguments, stderr=subprocess.DEVNULL):
     try:
         for _ in range(200):
             try:
-                fetch(f"{base}/healthz", timeout=5)
+                # The first request loads the application: slow on a busy machine.
+                fetch(f"{base}/healthz", timeout=60)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet
                 assert process.poll() is None, "gunicorn did not start"
                 time.sleep(0.1)
         yield base
