@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest jre pdf
+.PHONY: install run test lint check bench serve worker backup restore pg-client loadtest jre pdf redis
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ run: install
 	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
-test: install jre
+# redis-server for the tests of the cache outage (tests/core/test_cache_outage.py).
+redis:
+	@command -v redis-server >/dev/null || { apt-get update -q && apt-get install -y -q redis-server; }
+
+test: install jre redis
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -7,6 +7,7 @@ into an untracked file. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and D
 import os
 import secrets
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -77,8 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "core.errors.UnusableInputMiddleware",
     "core.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.cache.AnonymousPageCacheMiddleware",
@@ -116,6 +119,15 @@ TEMPLATES = [
 ]
 
 
+# How long one query of a web request may run, in ms (0: no limit). config/wsgi.py sets 3000 for
+# the web server; manage.py commands and the background worker, whose work (migrations, counting
+# the whole archive) may take longer, have no limit unless this is set for them too.
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", 0))
+# With a limit, the web process also stops waiting on a database that does not answer at all
+# a second later (core/database.py): the request gets the 503 page instead of being killed.
+DATABASE_WAIT_SECONDS = DATABASE_STATEMENT_TIMEOUT / 1000 + 1 if DATABASE_STATEMENT_TIMEOUT else 0
+
+
 def _database():
     config = dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -131,19 +143,39 @@ def _database():
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # A database that is down or hangs gets a 503 page within seconds (core/errors.py),
         # not a request stuck for the driver's default wait.
-        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", 2)
+        # A connection whose peer vanished (a partition, a failover) is noticed by the kernel:
+        # an idle one by keepalives after about 10 s, one with unacknowledged data after 5 s.
+        keepalive = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2}
+        for name, value in {**keepalive, "keepalives_count": 3, "tcp_user_timeout": 5000}.items():
+            options.setdefault(name, value)
         # A page reads a few rows by index: parallel workers only add start-up time and take the
         # cores that concurrent requests need. JIT compiling pays off for queries running
         # seconds, and PostgreSQL decides by estimated cost, so it compiled page queries too.
-        config["OPTIONS"].setdefault("options", "-c max_parallel_workers_per_gather=0 -c jit=off")
+        server_options = "-c max_parallel_workers_per_gather=0 -c jit=off"
+        if DATABASE_STATEMENT_TIMEOUT:
+            server_options += f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT}"
+        options.setdefault("options", server_options)
     return config
 
 
 DATABASES = {"default": _database()}
 # Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set.
+# Redis only speeds pages up: while it is down or slow they are built from the database
+# (core/cache_backend.py), and /healthz says so.
 if REDIS_URL := os.environ.get("REDIS_URL"):
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.5))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache_backend.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
+                "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", 5)),
+            },
+        }
     }
 else:
     CACHES = {
@@ -191,7 +223,10 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts while locked are refused without being counted: counting them would move the end of
+# the lock with every try, and the page names the time it lifts (core/auth.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.auth.client_ip"
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 
@@ -368,3 +403,69 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kopilka@localhost")
 PARTICIPANT_DATA_MONTHS = int(os.environ.get("PARTICIPANT_DATA_MONTHS", 12))
 # Registrations accepted from one IP address per hour (a library's whole staff may share one).
 REGISTRATIONS_PER_IP_HOUR = int(os.environ.get("REGISTRATIONS_PER_IP_HOUR", 30))
+# Logging: warnings and errors to stderr (the journal under systemd), each with the request's id
+# (core/logs.py); every 5xx with its traceback. Django's own default shows nothing when DEBUG is
+# off except mail to ADMINS, so without this a 500 left no trace.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+# «Имя <адрес>, адрес»: who gets a mail for each kind of server error (at most one per kind
+# every 5 minutes per worker). Sent through the site's mail settings.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("ADMINS")) if address]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "kopilka@localhost")
+EMAIL_SUBJECT_PREFIX = "[Методическая копилка] "
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "core.logs.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "core.logs.AdminEmailOncePerInterval",
+            "seconds": 300,
+            "filters": ["require_debug_false", "request_id"],
+            "formatter": "plain",
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # 4xx answers are in gunicorn's access log; here only the server's own errors.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+}
+# Optional error tracking: `pip install sentry-sdk` and set SENTRY_DSN. Only requests' errors and
+# log records of level ERROR are sent; no personal data (IP addresses, cookies, form fields).
+if SENTRY_DSN := os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    from core.logs import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0,
+        before_send=sentry_before_send,
+    )

@@ -25,8 +25,8 @@ def _page(template, status, title, **context):
 
 
 @requires_csrf_token
-def bad_request(request, exception):
-    return _page("400.html", 400, "Неверный запрос")
+def bad_request(request, exception, reason=""):
+    return _page("400.html", 400, "Неверный запрос", reason=reason)
 
 
 @requires_csrf_token
@@ -41,7 +41,9 @@ def page_not_found(request, exception):
 
 @requires_csrf_token
 def server_error(request):
-    return _page("500.html", 500, "Ошибка на сервере")
+    # The id of the log record with the traceback (core/logs.py), for the visitor to quote.
+    request_id = getattr(request, "request_id", None)
+    return _page("500.html", 500, "Ошибка на сервере", request_id=request_id)
 
 
 def csrf_failure(request, reason=""):
@@ -75,3 +77,49 @@ class DatabaseUnavailableMiddleware:
             logger.error("Database unavailable: %s", exception)
             return service_unavailable()
         return None
+
+
+# Far longer than any search, filter or page number: the search cuts a long query itself and
+# says so; beyond this nothing was typed by a person.
+MAX_PARAMETER_LENGTH = 10_000
+# What Django puts in place of bytes that are not UTF-8 (`%ff`).
+NOT_UTF8 = "\ufffd"
+API_PREFIX = "/api/"
+
+
+def unusable_input(request):
+    """Why the request's address or cookies cannot be used, in Russian, or "".
+
+    PostgreSQL cannot store or compare a string with a NUL character, so one in a parameter
+    reached the driver as a ValueError (a 500); bytes that are not UTF-8 and values longer than
+    anything the site reads carry no meaning either.
+    """
+    if "\x00" in request.path_info:
+        return "В адресе страницы есть нулевой символ (%00)."
+    if any("\x00" in value for value in request.COOKIES.values()):
+        return "В cookie браузера есть нулевой символ: удалите cookie этого сайта."
+    if request.path_info.startswith(API_PREFIX):
+        return ""  # the API refuses bad parameters itself, in JSON, as its OpenAPI document says
+    for key, values in request.GET.lists():
+        for text in (key, *values):
+            if "\x00" in text:
+                return "В параметрах адреса есть нулевой символ (%00)."
+            if NOT_UTF8 in text:
+                return "В параметрах адреса есть байты, которые не являются текстом в UTF-8."
+            if len(text) > MAX_PARAMETER_LENGTH:
+                limit = f"{MAX_PARAMETER_LENGTH:,}".replace(",", "\u00a0")  # «10 000»
+                return f"Параметр адреса длиннее {limit} символов: сократите запрос."
+    return ""
+
+
+class UnusableInputMiddleware:
+    """Answers 400 with the reason, before any view, to input no page can use (see
+    `unusable_input`): one check for every page and the admin."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if reason := unusable_input(request):
+            return bad_request(request, None, reason=reason)
+        return self.get_response(request)

@@ -4,6 +4,7 @@ Both databases are made for the test (the test database is left alone): the sour
 commands as a fresh installation, plus an uploaded photo and an edit.
 """
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +175,38 @@ def test_backup_restores_into_an_empty_database_row_by_row(tmp_path, databases):
     assert (restored_media / "people/photos/foto.png").read_bytes() == (
         media / "people/photos/foto.png"
     ).read_bytes()
+
+
+@pytest.fixture
+def world_readable_umask():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new file", "over a readable file"])
+def test_the_archive_is_private_from_its_first_byte(
+    db, tmp_path, settings, monkeypatch, world_readable_umask, existing
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    archive = tmp_path / "backup.tar.gz"
+    if existing:
+        archive.write_bytes(b"an older backup")
+        archive.chmod(0o644)
+    modes = []
+    real_open = tarfile.open
+
+    def watching_open(*args, **kwargs):
+        tar = real_open(*args, **kwargs)
+        # The moment the archive starts: the file exists, nothing of the database is in it yet.
+        modes.append(archive.stat().st_mode & 0o777)
+        return tar
+
+    monkeypatch.setattr(tarfile, "open", watching_open)
+
+    call_command("backup", "--output", str(archive), stdout=io.StringIO())
+
+    assert modes == [0o600]
+    assert archive.stat().st_mode & 0o777 == 0o600
+    with real_open(archive) as tar:
+        assert "manifest.json" in tar.getnames()

@@ -106,5 +106,5 @@ def test_healthz_answers_when_the_database_answers(client, db):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.content == b"ok\n"
+    assert response.content == b"ok\ndatabase: ok\ncache: ok\n"
     assert "no-cache" in response["Cache-Control"]

@@ -5,6 +5,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 
 PASSWORD = "Kamchatka-seminar-2021"
@@ -54,6 +55,45 @@ def test_lockout_ends_after_the_cool_off(client, editor):
     response = log_in(client, PASSWORD)
 
     assert response.status_code == 302
+
+
+def shift_attempts_back(minutes):
+    AccessAttempt.objects.update(
+        attempt_time=F("attempt_time") - datetime.timedelta(minutes=minutes)
+    )
+
+
+def test_attempts_during_the_lockout_do_not_extend_it(client, editor):
+    for _ in range(5):
+        log_in(client, "wrong")
+    shift_attempts_back(10)
+    # Still locked: the right password and a wrong one are both refused.
+    assert log_in(client, PASSWORD).status_code == 429
+    assert log_in(client, "wrong").status_code == 429
+    shift_attempts_back(6)  # 16 minutes after the lock, 6 after the refused attempts
+
+    response = log_in(client, PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_the_lockout_page_says_when_to_try_again(client, editor):
+    for _ in range(4):
+        log_in(client, "wrong")
+
+    response = log_in(client, "wrong")
+
+    last_failure = AccessAttempt.objects.get().attempt_time
+    unlock_at = timezone.localtime(last_failure + datetime.timedelta(minutes=15))
+    text = " ".join(response.content.decode().split())
+    assert response.status_code == 429
+    assert f"Вход откроется сам в {unlock_at:%H:%M} (через 15 минут)" in text
+    assert 899 <= int(response["Retry-After"]) <= 900
+    shift_attempts_back(13)
+    response = log_in(client, PASSWORD)
+    assert "(через 2 минуты)" in " ".join(response.content.decode().split())
+    assert 119 <= int(response["Retry-After"]) <= 120
 
 
 def test_the_proxy_passes_the_client_address(client, editor):

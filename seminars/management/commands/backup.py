@@ -52,7 +52,11 @@ class Command(BaseCommand):
         path = Path(output or settings.BASE_DIR / "backups" / f"metodkopilka-{stamp}.tar.gz")
         path.parent.mkdir(parents=True, exist_ok=True)
         manifest = {"engine": connection.vendor, "created": timezone.now().isoformat()}
-        with tempfile.TemporaryDirectory() as folder, tarfile.open(path, "w:gz") as archive:
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            private_file(path) as output,
+            tarfile.open(fileobj=output, mode="w:gz") as archive,
+        ):
             dump = Path(folder) / self.dump_database(Path(folder))
             archive.add(dump, arcname=dump.name)
             if Path(settings.MEDIA_ROOT).is_dir():
@@ -61,7 +65,6 @@ class Command(BaseCommand):
             info = tarfile.TarInfo("manifest.json")
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
-        path.chmod(0o600)  # personal data of speakers and staff accounts
         self.stdout.write(f"Резервная копия: {path}")
         return None
 
@@ -83,6 +86,14 @@ class Command(BaseCommand):
         with open(folder / "database.json", "w", encoding="utf-8") as file:
             serializers.serialize("json", every_row(), stream=file, cls=ExactJSONEncoder)
         return "database.json"
+
+
+def private_file(path):
+    """`path` opened for writing, readable by its owner only from its first byte: the archive
+    holds personal data of speakers and staff accounts. An existing file keeps no wider mode."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "wb")
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
