@@ -243,9 +243,9 @@ class CertificateAdmin(ArchiveAdmin):
         return redirect("admin:certificates_seminar", seminar.pk)
 
     def zip_view(self, request, job_id):
-        job = get_object_or_404(Job, pk=job_id, action=Job.Action.ZIP, status=Job.Status.DONE)
         if not self.has_view_permission(request):
             raise PermissionDenied
+        job = get_object_or_404(Job, pk=job_id, action=Job.Action.ZIP, status=Job.Status.DONE)
         if Kind.PARTICIPANT in job.kind_list and not sees_participants(request):
             raise PermissionDenied
         if not job.zip_path.is_file():
@@ -264,9 +264,9 @@ class CertificateAdmin(ArchiveAdmin):
         return certificate
 
     def pdf_view(self, request, object_id):
-        certificate = self.certificate_or_404(request, object_id)
-        if not self.has_view_permission(request, certificate):
+        if not self.has_view_permission(request):
             raise PermissionDenied
+        certificate = self.certificate_or_404(request, object_id)
         if certificate.is_forgotten:
             raise Http404("Данные владельца удалены.")
         return FileResponse(
@@ -283,9 +283,9 @@ class CertificateAdmin(ArchiveAdmin):
         return self.reason_view(request, object_id, reissuing=True)
 
     def reason_view(self, request, object_id, reissuing):
-        certificate = self.certificate_or_404(request, object_id)
-        if not self.has_change_permission(request, certificate):
+        if not self.has_change_permission(request):
             raise PermissionDenied
+        certificate = self.certificate_or_404(request, object_id)
         if not certificate.is_valid:
             messages.error(request, "Сертификат уже отозван.")
             return redirect("admin:certificates_certificate_change", certificate.pk)

@@ -4,6 +4,21 @@ from django.contrib import admin
 from django.urls import reverse
 
 
+def _seminar():
+    from seminars.models import Seminar
+
+    return Seminar
+
+
+def _job():
+    from certificates.models import Job
+
+    return Job
+
+
+RELATED = {"seminar_id": _seminar, "job_id": _job}
+
+
 def every_admin_url():
     """Every named URL of every registered ModelAdmin, filled in with a real object and version."""
     urls = []
@@ -18,6 +33,9 @@ def every_admin_url():
             for argument in names:
                 if argument in {"object_id", "id"}:
                     values.append(obj.pk)
+                elif argument in RELATED:
+                    # A custom view about another record (a seminar's certificates, a job's ZIP).
+                    values.append(RELATED[argument]()._default_manager.order_by("pk").first().pk)
                 elif argument == "version_id":
                     if not obj.history.exists():  # rows loaded by a migration before history
                         obj.save()

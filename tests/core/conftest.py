@@ -1,6 +1,7 @@
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+from certificates.models import Certificate, CertificateTemplate, Job
 from people.models import Person
 from registrations.models import Registration
 from seminars.models import Seminar, Topic
@@ -26,4 +27,17 @@ def archive(demo_seminar, django_user_model):
     Registration.objects.create(
         seminar=upcoming, last_name="Ёлкина", first_name="Анна", consent_at=upcoming.created_at
     )
+    CertificateTemplate.objects.create(seminar=upcoming, kind="speaker")
+    Certificate.objects.create(
+        seminar=upcoming,
+        kind="speaker",
+        person=Person.objects.get(last_name="Ёлкина"),
+        last_name="Ёлкина",
+        first_name="Анна",
+        name_dative="Ёлкиной Анне",
+        heading="Сертификат докладчика",
+        text="за выступление",
+        issuer="Библиотека",
+    )
+    Job.objects.create(seminar=upcoming, action="zip", kinds="speaker", status="done")
     return demo_seminar

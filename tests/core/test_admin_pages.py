@@ -20,10 +20,26 @@ def instance_for(model):
     from django.contrib.auth.models import Group
     from django.utils.timezone import now
 
+    from certificates.models import Certificate, CertificateTemplate, Job
     from registrations.models import Registration
     from seminars.models import Seminar, Topic
 
+    seminar = Seminar.objects.first()
     return {
+        CertificateTemplate: lambda: CertificateTemplate.objects.create(
+            seminar=seminar, kind="participant"
+        ),
+        Certificate: lambda: Certificate.objects.create(
+            seminar=seminar,
+            kind="speaker",
+            last_name="Ёлкина",
+            first_name="Анна",
+            name_dative="Ёлкиной Анне",
+            heading="Сертификат докладчика",
+            text="за выступление",
+            issuer="Библиотека",
+        ),
+        Job: lambda: Job.objects.create(seminar=seminar, action="issue", kinds="speaker"),
         Group: lambda: Group.objects.create(name="Проверка"),
         Topic: lambda: Topic.objects.create(name="ВКонтакте"),
         Registration: lambda: Registration.objects.create(
@@ -45,8 +61,13 @@ def test_changelist_add_and_change_pages(demo_seminar, staff_client, model):
         assert changelist.status_code == 200
         assert changelist.context["title"] == "Изменить сведения об организации"
         assert staff_client.get(admin_url(model, "add")).status_code == 403
-    elif model._meta.label == "registrations.Registration":
-        # Participants register themselves, giving their consent: staff add none.
+    elif model._meta.label in (
+        "registrations.Registration",
+        "certificates.Certificate",
+        "certificates.Job",
+    ):
+        # Participants register themselves, giving their consent; certificates are issued and
+        # jobs started from a seminar's certificates page: staff add none by hand.
         assert changelist.status_code == 200
         assert staff_client.get(admin_url(model, "add")).status_code == 403
     else:

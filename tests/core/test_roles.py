@@ -59,6 +59,10 @@ def test_editor_permissions():
     expected |= {f"people.{a}_person" for a in edit}
     expected |= {f"libraries.{a}_{m}" for m in ["library", "department", "locality"] for a in edit}
     expected |= {"libraries.view_region", "seminars.import_seminar", "core.view_organization"}
+    # Certificates: templates in full; issue, revoke and mail, but never delete one.
+    expected |= {f"certificates.{a}_certificatetemplate" for a in edit_and_delete}
+    expected |= {"certificates.view_certificate", "certificates.change_certificate"}
+    expected |= {"certificates.view_job"}
 
     assert codenames(EDITOR) == expected
 
@@ -77,6 +81,7 @@ def test_department_admin_has_everything_users_included():
                 "people",
                 "seminars",
                 "registrations",
+                "certificates",
             ]
         ).select_related("content_type")
     }
