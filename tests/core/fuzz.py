@@ -5,7 +5,7 @@ from urllib.parse import quote, urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.core.public_urls import public_patterns, query_parameter_names, working_urls
+from tests.core.public_urls import public_patterns, query_parameter_names, read, working_urls
 
 NASTY = [
     "",
@@ -131,6 +131,7 @@ def run_fuzz(client, share, shares, examples):
     def fuzz(request):
         route, path, query = request
         response = client.get(f"{path}?{query}" if query else path)
+        read(response)
         sent.append(route)
         assert response.status_code < 500, f"{path}?{query} → {response.status_code}"
 

@@ -75,6 +75,11 @@ def _candidate_values():
     return candidates
 
 
+def read(response):
+    """The body, read to the end: a download served as a file is closed only then."""
+    return response.getvalue() if response.streaming else response.content
+
+
 def working_urls(client):
     """For every public pattern, a URL with real arguments that answers 200 (when one exists)."""
     candidates = _candidate_values()
@@ -99,7 +104,9 @@ def working_urls(client):
                 if url in tried:
                     continue
                 tried.add(url)
-                if client.get(url).status_code == 200:
+                response = client.get(url)
+                read(response)
+                if response.status_code == 200:
                     urls[pattern.route] = url
                     break
             if pattern.route in urls or len(tried) > 60:

@@ -10,7 +10,7 @@ from django.test import Client
 
 from people.models import Person
 from tests.core.admin_urls import every_admin_url
-from tests.core.public_urls import working_urls
+from tests.core.public_urls import read, working_urls
 
 SCRIPT = "<script>alert(1)</script>"
 IMAGE = '"><img src=x onerror=alert(1)>'
@@ -64,7 +64,7 @@ def test_markup_in_every_text_field_is_escaped_on_every_public_page(client, pois
     for url in urls.values():
         response = client.get(url)
         content_type = response["Content-Type"]
-        body = response.content.decode("utf-8", "replace")
+        body = read(response).decode("utf-8", "replace")
         if "html" in content_type or "xml" in content_type:
             assert (url, [raw for raw in RAW if raw in body]) == (url, [])
             shown_escaped += body.count(ESCAPED)
