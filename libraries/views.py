@@ -1,7 +1,7 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from core.cache import figure
+from core.cache import figure, query_parameters
 from core.lists import (
     ListPaginator,
     count_of,
@@ -41,6 +41,7 @@ def count_libraries(items):
     return filterset.qs.count() if filterset.is_valid() else 0
 
 
+@query_parameters(*LibraryFilter.base_filters, "page")
 def library_list(request):
     items = filter_items(request.GET)
     filterset = library_filter(items)
@@ -60,6 +61,7 @@ def library_list(request):
     return render(request, "libraries/library_list.html", context)
 
 
+@query_parameters()
 def library_detail(request, slug):
     # Staff see unpublished libraries too.
     libraries = Library.objects.all() if request.user.is_staff else Library.objects.published()
@@ -116,6 +118,7 @@ def region_talk_counts():
     return {"regions": dict(regions), "districts": dict(districts)}
 
 
+@query_parameters()
 def region_list(request):
     """The federal-district overview: every district with its regions and their talk counts."""
     counts = figure(region_talk_counts)
@@ -152,6 +155,7 @@ def count_region(pk):
     }
 
 
+@query_parameters()
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
     counts = figure(count_region, region.pk)

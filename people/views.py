@@ -2,7 +2,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from core.cache import figure
+from core.cache import figure, query_parameters
 from core.lists import ListPaginator, suggest_response
 from core.text import fold
 from seminars.filters import speaker_matches
@@ -33,6 +33,7 @@ def count_speakers(letter):
     return speakers_on(letter).count()
 
 
+@query_parameters("letter", "page")
 def person_list(request):
     """The А–Я index: Russian order with Ё filed under Е (sort_key is folded)."""
     letters = figure(first_letters)
@@ -59,6 +60,7 @@ def person_list(request):
     return render(request, "people/person_list.html", context)
 
 
+@query_parameters()
 def person_detail(request, slug):
     person = get_object_or_404(Person, slug=slug)
     roles = list(

@@ -66,6 +66,7 @@ def archive_statistics():
     }
 
 
+@query_parameters()
 def home(request):
     today = timezone.localdate()
     seminars = Seminar.objects.published().for_cards()
@@ -92,6 +93,7 @@ def count_seminars(items):
     return filterset.qs.count() if filterset.is_valid() else 0
 
 
+@query_parameters(*SeminarFilter.base_filters, "page")
 def seminar_list(request):
     items = filter_items(request.GET)
     filterset = seminar_filter(items)
@@ -251,6 +253,7 @@ def talk_facets(items):
     return filterset.facets() if filterset.is_valid() else {}
 
 
+@query_parameters(*TalkFilter.base_filters, "page")
 def talk_list(request):
     items = filter_items(request.GET)
     filterset = talk_filter([*items, *[["sort", value] for value in request.GET.getlist("sort")]])
@@ -443,6 +446,7 @@ def statistics_xlsx(request):
     )
 
 
+@query_parameters("q", "group")
 def search(request):
     q = request.GET.get("q", "")
     group = request.GET.get("group") or None

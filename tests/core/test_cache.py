@@ -264,3 +264,31 @@ def test_region_overview_and_speaker_index_count_once_per_archive_change(
 
     # Only the rows shown: the counts over every speaker come from the cache.
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "declared"),
+    [
+        ("/", None),
+        ("/seminars/", "year=2021"),
+        ("/talks/", "region=kamchatskii-krai"),
+        ("/talks/", "sort=title"),
+        ("/speakers/", "letter=К"),
+        ("/libraries/", "q=детская"),
+        ("/regions/", None),
+        ("/regions/kamchatskii-krai/", None),
+        ("/search/", "q=библиотека"),
+    ],
+)
+def test_a_parameter_the_page_does_not_take_is_the_same_cache_entry(
+    client, demo_seminar, page_cache, url, declared
+):
+    """`?r=<random>` or a mailing's tracking tag must not make every request a new page."""
+    get(client, url + "?r=1")
+
+    _, queries = get(client, url + "?r=2&utm_source=letter")
+
+    assert queries == 0
+    if declared:
+        _, queries = get(client, f"{url}?{declared}&r=3")
+        assert queries > 0
