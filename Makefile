@@ -36,14 +36,16 @@ pdf:
 install: $(VENV)/.installed node_modules/.package-lock.json pdf
 
 # The background worker (recounts, mail, documents) runs beside the development server and stops
-# with it.
+# with it; the two share their cache in .cache/, so the figures the worker counts reach the pages.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --upcoming
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py schedule_rounds
-	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST)
+	rm -rf .cache  # pages and figures of an earlier run may predate its changes
+	CACHE_DIR=$(CURDIR)/.cache $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	CACHE_DIR=$(CURDIR)/.cache $(PY) manage.py runserver $(HOST)
 
 # redis-server for the tests of the cache outage (tests/core/test_cache_outage.py).
 redis:

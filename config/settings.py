@@ -161,7 +161,8 @@ def _database():
 
 
 DATABASES = {"default": _database()}
-# Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set.
+# Local memory by default (per process); Redis, shared by all workers, when REDIS_URL is set;
+# files under CACHE_DIR for one machine without Redis.
 # Redis only speeds pages up: while it is down or slow they are built from the database
 # (core/cache_backend.py), and /healthz says so.
 if REDIS_URL := os.environ.get("REDIS_URL"):
@@ -175,6 +176,16 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
                 "socket_timeout": REDIS_TIMEOUT,
                 "retry_seconds": float(os.environ.get("REDIS_RETRY_SECONDS", 5)),
             },
+        }
+    }
+elif CACHE_DIR := os.environ.get("CACHE_DIR"):
+    # One machine without Redis (`make run`): files that the web server and the background
+    # worker share, so the figures the worker counts reach the pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 else:

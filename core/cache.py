@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_cache_key, learn_cache_key
 
@@ -69,13 +69,25 @@ def figure(compute, *args):
     current = generation()
     stored = cache.get(key)
     if stored is None:
-        return store_figure(key, current, compute(*args))
+        try:
+            return store_figure(key, current, compute(*args))
+        except OperationalError:
+            # Longer than a web request may query (DATABASE_STATEMENT_TIMEOUT): the worker, which
+            # has no such limit, counts it, and the visitor gets the 503 page with Retry-After.
+            recount_later(path, args, key, current)
+            raise
     counted_in, value = stored
-    if counted_in != current and cache.add(f"recount:{current}:{key}", True, RECOUNT_SECONDS):
+    if counted_in != current:
+        recount_later(path, args, key, current)
+    return value
+
+
+def recount_later(path, args, key, current):
+    """Asks the background worker to count a figure, once per figure and generation."""
+    if cache.add(f"recount:{current}:{key}", True, RECOUNT_SECONDS):
         from core.tasks import recount
 
         recount.enqueue(path, args)
-    return value
 
 
 def figure_key(path, args):

@@ -292,3 +292,31 @@ def test_a_parameter_the_page_does_not_take_is_the_same_cache_entry(
     if declared:
         _, queries = get(client, f"{url}?{declared}&r=3")
         assert queries > 0
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_figure_too_slow_for_a_request_is_counted_by_the_worker(settings):
+    """The web's statement timeout ends a first count that takes longer (a million talks): the
+    visitor gets the 503 page, and the worker, which has no time limit, counts it for the next."""
+    from django.db import OperationalError
+    from django_tasks import default_task_backend
+
+    from core.tasks import recount
+
+    settings.AGGREGATE_CACHE_SECONDS = 60
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    cache.clear()
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 100")
+    with pytest.raises(OperationalError):
+        figure(figures.sleep, 0.5)
+    with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
+
+    (queued,) = default_task_backend.results
+    recount.call(*queued.args)  # as the worker runs it
+
+    with CaptureQueriesContext(connection) as queries:
+        assert figure(figures.sleep, 0.5) == 0.5
+    assert len(queries) == 0
