@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core import cache_backend
 from core.logs import Throttle
-from tests.core.public_urls import working_urls
+from tests.core.public_urls import read, working_urls
 from tests.core.servers import (
     ROOT,
     TcpProxy,
@@ -86,11 +86,16 @@ def cache_warnings(caplog):
 def test_with_redis_refusing_every_public_url_answers_as_without_it(
     client, demo_seminar, use_redis, caplog
 ):
-    expected = {url: client.get(url).status_code for url in working_urls(client).values()}
+    def status(url):
+        response = client.get(url)
+        read(response)
+        return response.status_code
+
+    expected = {url: status(url) for url in working_urls(client).values()}
     use_redis(free_port())  # nothing listens there
 
     with caplog.at_level(logging.WARNING, logger="core.cache_backend"):
-        answered = {url: client.get(url).status_code for url in expected}
+        answered = {url: status(url) for url in expected}
         health = client.get("/healthz")
 
     assert len(expected) > 30

@@ -102,8 +102,13 @@ class SentryStandIn(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(handler):
                 body = handler.rfile.read(int(handler.headers["Content-Length"]))
-                if handler.headers.get("Content-Encoding") == "gzip":
+                encoding = handler.headers.get("Content-Encoding")
+                if encoding == "gzip":
                     body = gzip.decompress(body)
+                elif encoding == "br":  # sentry-sdk prefers Brotli when it is installed
+                    import brotli
+
+                    body = brotli.decompress(body)
                 lines = body.split(b"\n")
                 for header, payload in zip(lines[1::2], lines[2::2], strict=False):
                     if json.loads(header).get("type") == "event":
