@@ -295,11 +295,10 @@ def test_a_parameter_the_page_does_not_take_is_the_same_cache_entry(
 
 
 @pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_a_figure_too_slow_for_a_request_is_counted_by_the_worker(settings):
+def test_a_figure_too_slow_for_a_request_is_counted_by_the_worker(db, settings):
     """The web's statement timeout ends a first count that takes longer (a million talks): the
     visitor gets the 503 page, and the worker, which has no time limit, counts it for the next."""
-    from django.db import OperationalError
+    from django.db import OperationalError, transaction
     from django_tasks import default_task_backend
 
     from core.tasks import recount
@@ -309,7 +308,7 @@ def test_a_figure_too_slow_for_a_request_is_counted_by_the_worker(settings):
     cache.clear()
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 100")
-    with pytest.raises(OperationalError):
+    with pytest.raises(OperationalError), transaction.atomic():
         figure(figures.sleep, 0.5)
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
