@@ -6,8 +6,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from core.spreadsheets import neutralise, xlsx_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = [
     "Семинар",
     "Фамилия",
@@ -47,11 +48,6 @@ def row(registration):
     ]
 
 
-def as_text(value):
-    """A cell that starts like a formula is prefixed with «'»: a spreadsheet shows it as text."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def export(registrations, fmt):
     filename = f"uchastniki-{timezone.localdate():%Y-%m-%d}.{fmt}"
     rows = (
@@ -62,18 +58,14 @@ def export(registrations, fmt):
         response.write("\ufeff")
         writer = csv.writer(response)
         writer.writerow(COLUMNS)
-        writer.writerows([as_text(value) for value in values] for values in rows)
+        writer.writerows([neutralise(value) for value in values] for values in rows)
     else:
         response = HttpResponse(content_type=XLSX)
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Участники"
-        sheet.append(COLUMNS)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Участники")
+        sheet.append(xlsx_row(sheet, COLUMNS))
         for values in rows:
-            sheet.append(values)
-            for cell in sheet[sheet.max_row]:
-                # Text stays text: openpyxl would store «=…» as a formula.
-                cell.data_type = "s"
+            sheet.append(xlsx_row(sheet, values))
         workbook.save(response)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
