@@ -71,27 +71,6 @@ class CertificateAdmin(ArchiveAdmin):
     list_select_related = ["seminar"]
     list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["=number", "last_name", "seminar__title"]
-    readonly_fields = [
-        "number",
-        "seminar",
-        "kind",
-        "person",
-        "registration",
-        "last_name",
-        "first_name",
-        "patronymic",
-        "name_dative",
-        "heading",
-        "text",
-        "issuer",
-        "signer_position",
-        "signer_name",
-        "issued_at",
-        "emailed_at",
-        "revoked_at",
-        "reason",
-        "replaced_by",
-    ]
     fieldsets = [
         (None, {"fields": ["number", "seminar", "kind", "person", "registration", "email"]}),
         (
@@ -115,6 +94,10 @@ class CertificateAdmin(ArchiveAdmin):
             {"fields": ["issued_at", "emailed_at", "revoked_at", "reason", "replaced_by"]},
         ),
     ]
+    # A certificate stays as issued (revoke and re-issue change it): only the address it is
+    # mailed to may be typed.
+    readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
+    readonly_fields.remove("email")
     change_form_template = "certificates/admin/certificate_change_form.html"
     change_list_template = "certificates/admin/certificate_change_list.html"
 
