@@ -29,14 +29,14 @@ def test_seminar_detail(client, db, rows):
     factories.talks(rows, seminar)
     factories.resolution(seminar, rows)
 
-    assert queries(client, seminar.get_absolute_url()) == 8
+    assert queries(client, seminar.get_absolute_url()) == 9
 
 
 def test_seminar_detail_without_a_resolution(client, db):
     seminar = factories.seminar()
     factories.talks(3, seminar)
 
-    assert queries(client, seminar.get_absolute_url()) == 7
+    assert queries(client, seminar.get_absolute_url()) == 8
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -44,7 +44,7 @@ def test_resolution_print(client, db, rows):
     seminar = factories.seminar()
     factories.resolution(seminar, rows)
 
-    assert queries(client, seminar.get_absolute_url() + "resolution/") == 2
+    assert queries(client, seminar.get_absolute_url() + "resolution/") == 3
 
 
 @pytest.mark.parametrize("rows", [1, 50])

@@ -644,3 +644,24 @@ def test_a_common_word_is_told_by_postgresqls_statistics(db, monkeypatch):
     # One title of 2,001 has the word.
     title = seminars_search.common("seminars_talk_title_search", "to_tsvector", query, False)
     assert title is False
+
+
+@pytest.mark.postgresql
+def test_a_word_in_many_titles_lists_them_newest_first(db, monkeypatch):
+    """Past RANK_LIMIT matches, a word in more than TITLE_WALK_SHARE of the titles is not ranked
+    title by title: the titles come newest first, read along the date index."""
+    planted = talks_about_the_word(2000, "краеведение")
+    # Ranked, the planted talk would come first: the word in its title and thrice in its abstract.
+    Talk.objects.filter(pk=planted.pk).update(abstract="Краеведение, краеведение, краеведение.")
+    newest = factories.seminar("Семинар 2024 года", start=datetime.date(2024, 3, 1))
+    titled = factories.talks(60, newest)
+    Talk.objects.filter(pk__in=[talk.pk for talk in titled]).update(title="Краеведение сегодня")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE seminars_talk")
+    query = seminars_search.parse("краеведение")
+    monkeypatch.setattr("seminars.search.RANK_LIMIT", 100)
+
+    assert seminars_search.common("seminars_talk_title_search", "to_tsvector", query, False, 0.01)
+    hits = search("краеведение", "talks").groups[0].hits
+    assert [hit.record.seminar for hit in hits] == [newest] * len(hits)
+    assert [hit.record.order for hit in hits] == sorted(hit.record.order for hit in hits)
