@@ -35,40 +35,38 @@ def months_before(day, months):
     raise AssertionError("unreachable")
 
 
-def send_reminders(today):
-    tomorrow = today + datetime.timedelta(days=1)
-    due = Registration.objects.registered().filter(
-        seminar__start_date=tomorrow, reminded_at__isnull=True, purged_at__isnull=True
-    )
+def _send(due, send, stamp):
+    """Sends `send(registration)` to each registration due and stamps `stamp` with the time."""
     sent = 0
     for registration in due.select_related("seminar__organizer__parent__parent"):
         with transaction.atomic():
-            mail.reminder(registration)
-            registration.reminded_at = timezone.now()
-            registration.save(update_fields=["reminded_at"])
+            send(registration)
+            setattr(registration, stamp, timezone.now())
+            registration.save(update_fields=[stamp])
         sent += 1
     return sent
+
+
+def send_reminders(today):
+    due = Registration.objects.registered().filter(
+        seminar__start_date=today + datetime.timedelta(days=1),
+        reminded_at__isnull=True,
+        purged_at__isnull=True,
+    )
+    return _send(due, mail.reminder, "reminded_at")
 
 
 def send_thanks(today):
     after = today - THANKS_WITHIN
     due = (
-        Registration.objects.filter(attended=True, thanked_at__isnull=True, purged_at__isnull=True)
+        Registration.objects.alias(last_day=Coalesce("seminar__end_date", "seminar__start_date"))
+        .filter(attended=True, thanked_at__isnull=True, purged_at__isnull=True)
         .exclude(email="")
+        # The bound on the start date lets the database use its index.
         .filter(seminar__start_date__gte=after - datetime.timedelta(days=30))
+        .filter(last_day__gte=after, last_day__lt=today)
     )
-    sent = 0
-    for registration in due.select_related("seminar__organizer__parent__parent"):
-        seminar = registration.seminar
-        last_day = seminar.end_date or seminar.start_date
-        if not after <= last_day < today:
-            continue
-        with transaction.atomic():
-            mail.thanks(registration)
-            registration.thanked_at = timezone.now()
-            registration.save(update_fields=["thanked_at"])
-        sent += 1
-    return sent
+    return _send(due, mail.thanks, "thanked_at")
 
 
 def purge(today):
