@@ -9,6 +9,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.deprecation import MiddlewareMixin
 from django.views.decorators.csrf import requires_csrf_token
 
 from core.context_processors import site_urls
@@ -57,18 +58,12 @@ def service_unavailable():
     return response
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseUnavailableMiddleware(MiddlewareMixin):
     """Answers 503 with Retry-After when a view cannot reach the database (down or hung).
 
     The connect timeout in settings bounds how long that takes; once the database is back the
     next request simply opens a new connection.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         # OperationalError covers refused and timed-out connections and a server that went away;
@@ -112,14 +107,11 @@ def unusable_input(request):
     return ""
 
 
-class UnusableInputMiddleware:
+class UnusableInputMiddleware(MiddlewareMixin):
     """Answers 400 with the reason, before any view, to input no page can use (see
     `unusable_input`): one check for every page and the admin."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         if reason := unusable_input(request):
             return bad_request(request, None, reason=reason)
-        return self.get_response(request)
+        return None
