@@ -50,6 +50,9 @@ class LibraryRefSerializer(serializers.ModelSerializer):
 
 # Method fields build these small objects directly: a serializer per object is far slower.
 def library_ref(library):
+    """A published library as a small object; None for no library or an unpublished one."""
+    if library is None or not library.is_published:
+        return None
     return {"id": library.pk, "slug": library.slug, "name": library.name, "full_name": str(library)}
 
 
@@ -81,10 +84,7 @@ class LibrarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LibraryRefSerializer(allow_null=True))
     def get_parent(self, library):
-        parent = library.parent
-        if parent is None or not parent.is_published:
-            return None
-        return library_ref(parent)
+        return library_ref(library.parent)
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -151,10 +151,7 @@ class SpeakerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(LibraryRefSerializer(allow_null=True))
     def get_library(self, speaker):
-        library = speaker.library
-        if library is None or not library.is_published:
-            return None
-        return library_ref(library)
+        return library_ref(speaker.library)
 
     @extend_schema_field(RegionRefSerializer(allow_null=True))
     def get_region(self, speaker):
