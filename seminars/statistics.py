@@ -487,7 +487,6 @@ class Chart:
 
 # Narrow enough to be drawn at its own size on a 360 px phone: its 13 px text stays 13 px.
 CHART_WIDTH, BAR_AREA, LABEL_HEIGHT, BAR_HEIGHT, GAP = 320, 250, 18, 14, 10
-LABEL_CHARS = 44
 
 
 def chart(table):

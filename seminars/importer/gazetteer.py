@@ -347,9 +347,6 @@ IRREGULAR_FORMS = {
     "Гусь-Хрустальный": ["Гусь-Хрустального", "Гуся-Хрустального", "Гусь-Хрустальном"],
 }
 
-ADJ_FEM_ENDINGS = ("ая", "ой", "ую", "ою")
-ADJ_MASC_ENDINGS = ("ий", "ого", "ому", "им", "ом")
-
 
 def fold(text):
     """Lower case with ё→е and typographic dashes as hyphens, for matching."""
