@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 
+from ..templatetags.russian import MONTHS_GENITIVE
 from . import gazetteer
 from .documents import read_text
 from .names import (
@@ -134,20 +135,7 @@ class ParsedDocument:
 
 # --- vocabulary ------------------------------------------------------------------------------
 
-MONTHS = {
-    "января": 1,
-    "февраля": 2,
-    "марта": 3,
-    "апреля": 4,
-    "мая": 5,
-    "июня": 6,
-    "июля": 7,
-    "августа": 8,
-    "сентября": 9,
-    "октября": 10,
-    "ноября": 11,
-    "декабря": 12,
-}
+MONTHS = {name: number for number, name in enumerate(MONTHS_GENITIVE, start=1)}
 MONTH = "(" + "|".join(MONTHS) + ")"
 DASH = r"\s*[–—-]\s*"
 DATE_PATTERNS = [
@@ -176,6 +164,8 @@ SCOPES = [
     ("regional", r"региональн|областн|краев|республиканск|окружн"),
     ("municipal", r"муниципальн|районн|городск|межпоселенческ"),
 ]
+# A district or regional event gathers the librarians of its own region.
+LOCAL_SCOPES = ("municipal", "regional")
 FORMATS = [
     ("blended", r"очно-заочн|смешанн|гибридн|очно-дистанционн"),
     ("correspondence", r"заочн"),
@@ -423,31 +413,31 @@ def parse_speakers(text, case=None, gender=None):
     for k, (_, _, written, end) in enumerate(found):
         stop = found[k + 1][0] if k + 1 < len(found) else len(text)
         name, name_case, _ = nominative_name(written, case, gender if len(found) == 1 else None)
-        affiliation = split_affiliation(text[end:stop], name_case)
-        unsure = ["last_name"] if name.unsure else []
-        speakers.append(
-            Speaker(
-                last_name=name.last_name,
-                first_name=name.first_name,
-                patronymic=name.patronymic,
-                position=affiliation.position,
-                institution=affiliation.institution,
-                department=affiliation.department,
-                locality=affiliation.locality,
-                unsure=[*unsure, *affiliation.unsure],
-            )
-        )
+        speakers.append(_new_speaker(name, split_affiliation(text[end:stop], name_case)))
     # «А, должность, и Б, должность, Учреждение»: the institution is shared.
     for k, speaker in enumerate(speakers):
         if not speaker.institution:
             later = next((s for s in speakers[k + 1 :] if s.institution), None)
             if later:
                 speaker.institution, speaker.locality = later.institution, later.locality
-    for speaker in speakers:
-        speaker.region = gazetteer.region_for(speaker.institution) or gazetteer.region_for(
-            speaker.locality
-        )
+                speaker.region = later.region
     return speakers
+
+
+def _new_speaker(name, affiliation):
+    """The Speaker of a name and its affiliation, placed in the region they point to."""
+    return Speaker(
+        last_name=name.last_name,
+        first_name=name.first_name,
+        patronymic=name.patronymic,
+        position=affiliation.position,
+        institution=affiliation.institution,
+        department=affiliation.department,
+        locality=affiliation.locality,
+        region=gazetteer.region_for(affiliation.institution)
+        or gazetteer.region_for(affiliation.locality),
+        unsure=[*(["last_name"] if name.unsure else []), *affiliation.unsure],
+    )
 
 
 def _speaker_first(body, case=None, gender=None):
@@ -699,21 +689,7 @@ def _speaker(sentence, start, end, written, lower_bound, case=None, gender=None)
     name, name_case, _ = nominative_name(written, hint, gender)
     if POSITION_RX.match(text):
         text = text[:1].lower() + text[1:]  # «Ведущий методист Н. И. Кожевникова…»
-    affiliation = split_affiliation(text, name_case)
-    speaker = Speaker(
-        last_name=name.last_name,
-        first_name=name.first_name,
-        patronymic=name.patronymic,
-        position=affiliation.position,
-        institution=affiliation.institution,
-        department=affiliation.department,
-        locality=affiliation.locality,
-        unsure=[*(["last_name"] if name.unsure else []), *affiliation.unsure],
-    )
-    speaker.region = gazetteer.region_for(speaker.institution) or gazetteer.region_for(
-        speaker.locality
-    )
-    return speaker, span
+    return _new_speaker(name, split_affiliation(text, name_case)), span
 
 
 def talk_in_sentence(sentence, previous=None, implicit_verb=False, case=None):
@@ -1214,21 +1190,13 @@ def parse_paragraphs(paragraphs):
         # «… для библиотекарей Вологодской области»: a local event names its own region.
         seminar.organizer_region = gazetteer.region_for(intro[0] if intro else "")
     known = {sp.region for talk in talks for sp in talk.speakers if sp.region}
-    if (
-        seminar.organizer_region is None
-        and len(known) == 1
-        and seminar.scope
-        in (
-            "municipal",
-            "regional",
-        )
-    ):
+    if seminar.organizer_region is None and len(known) == 1 and seminar.scope in LOCAL_SCOPES:
         # A local event whose speakers all come from one region is held in it; staff confirm.
         seminar.organizer_region = known.pop()
         seminar.unsure.append("organizer_region")
     organizer_key = gazetteer.fold(strip_outer_quotes(seminar.organizer))
     # A district or regional seminar, or a protocol, gathers its own region's librarians.
-    local = seminar.scope in ("municipal", "regional") or protocol
+    local = seminar.scope in LOCAL_SCOPES or protocol
     for talk in talks:
         for speaker in talk.speakers:
             speaker.locality = _canonical_town(speaker.locality)
