@@ -22,6 +22,22 @@ class FederalDistrict(models.TextChoices):
     FAR_EASTERN = "far-eastern", "Дальневосточный"
 
 
+class Named(Versioned):
+    """A record whose `sort_key` follows its `name` and whose blank `slug` is made from it."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = sort_key(self.name)
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
 class RegionQuerySet(models.QuerySet):
     def with_talk_counts(self):
         """Regions with published talks, each with `talk_count`: its talks counted once.
@@ -33,7 +49,7 @@ class RegionQuerySet(models.QuerySet):
         )
 
 
-class Region(Versioned):
+class Region(Named):
     class Kind(models.TextChoices):
         REPUBLIC = "republic", "республика"
         KRAI = "krai", "край"
@@ -62,20 +78,11 @@ class Region(Versioned):
         verbose_name_plural = "регионы"
         ordering = ["sort_key"]
 
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("libraries:region_detail", args=[self.slug])
 
 
-class Locality(Versioned):
+class Locality(Named):
     class Kind(models.TextChoices):
         CITY = "city", "город"
         URBAN_SETTLEMENT = "urban_settlement", "посёлок городского типа"
@@ -108,15 +115,6 @@ class Locality(Versioned):
                 fields=["region", "name"], name="locality_unique_name_in_region"
             ),
         ]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
 
 class LibraryQuerySet(models.QuerySet):

@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from core.text import sort_key, unique_slug
+from core.text import unique_slug
 from core.uploads import SafeDocumentField
 from core.versions import Versioned
-from libraries.models import Department, Library, Locality, Region
+from libraries.models import Department, Library, Locality, Named, Region
 from people.models import Person
 
 
-class Topic(Versioned):
+class Topic(Named):
     name = models.CharField("название", max_length=150, unique=True)
     slug = models.SlugField("адрес страницы", max_length=160, unique=True, blank=True)
     sort_key = models.CharField(max_length=150, editable=False, db_index=True)
@@ -25,15 +25,6 @@ class Topic(Versioned):
         verbose_name = "тема"
         verbose_name_plural = "темы"
         ordering = ["sort_key", "id"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.sort_key = sort_key(self.name)
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
 
 def library_vectors(relation):
