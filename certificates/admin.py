@@ -128,12 +128,14 @@ class CertificateAdmin(ArchiveAdmin):
             path("<int:object_id>/pdf/", wrap(self.pdf_view), name="certificates_certificate_pdf"),
             path(
                 "<int:object_id>/revoke/",
-                wrap(self.revoke_view),
+                wrap(self.reason_view),
+                {"reissuing": False},
                 name="certificates_certificate_revoke",
             ),
             path(
                 "<int:object_id>/reissue/",
-                wrap(self.reissue_view),
+                wrap(self.reason_view),
+                {"reissuing": True},
                 name="certificates_certificate_reissue",
             ),
             *super().get_urls(),
@@ -259,12 +261,6 @@ class CertificateAdmin(ArchiveAdmin):
             content_type="application/pdf",
         )
 
-    def revoke_view(self, request, object_id):
-        return self.reason_view(request, object_id, reissuing=False)
-
-    def reissue_view(self, request, object_id):
-        return self.reason_view(request, object_id, reissuing=True)
-
     def reason_view(self, request, object_id, reissuing):
         if not self.has_change_permission(request):
             raise PermissionDenied
@@ -276,23 +272,18 @@ class CertificateAdmin(ArchiveAdmin):
             messages.error(request, "Данные участника удалены: выдать сертификат взамен некому.")
             return redirect("admin:certificates_certificate_change", certificate.pk)
         form_class = ReissueForm if reissuing else ReasonForm
-        initial = {
-            "last_name": certificate.last_name,
-            "first_name": certificate.first_name,
-            "patronymic": certificate.patronymic,
-        }
+        names = ["last_name", "first_name", "patronymic"]
+        initial = {name: getattr(certificate, name) for name in names}
         form = form_class(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             if reissuing:
-                names = [data["last_name"], data["first_name"], data["patronymic"]]
+                printed = {name: data[name] for name in names}
                 fresh = reissue(
                     certificate,
                     data["reason"],
-                    last_name=names[0],
-                    first_name=names[1],
-                    patronymic=names[2],
-                    name_dative=data["name_dative"] or dative(*names),
+                    **printed,
+                    name_dative=data["name_dative"] or dative(**printed),
                 )
                 messages.success(
                     request,
