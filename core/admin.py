@@ -268,26 +268,30 @@ class OrganizationAdmin(RussianTitlesMixin, SingletonModelAdmin):
     ]
 
 
-class AdministratorsOnlyMixin:
-    """Login attempts name colleagues and their addresses: only administrators (those who manage
-    user accounts) see them, whatever permissions a group was given."""
+class PermissionRequiredMixin:
+    """Shows the model only to users with `required_permission`, whatever else a group was
+    given: for records of personal data."""
 
-    def is_administrator(self, request):
-        return request.user.is_active and request.user.has_perm("auth.change_user")
+    required_permission = None
+
+    def permitted(self, request):
+        return request.user.is_active and request.user.has_perm(self.required_permission)
 
     def has_module_permission(self, request):
-        return self.is_administrator(request) and super().has_module_permission(request)
+        return self.permitted(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return self.is_administrator(request) and super().has_view_permission(request, obj)
+        return self.permitted(request) and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self.is_administrator(request) and super().has_change_permission(request, obj)
+        return self.permitted(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.is_administrator(request) and super().has_delete_permission(request, obj)
+        return self.permitted(request) and super().has_delete_permission(request, obj)
 
 
+# Login attempts name colleagues and their addresses: only administrators (those who manage user
+# accounts) see them.
 LOGIN_ADMINS = {
     AccessAttempt: (AccessAttemptAdmin, "запись о неудачных попытках входа"),
     AccessLog: (AccessLogAdmin, "запись журнала входов"),
@@ -299,8 +303,8 @@ for model, (base, name) in LOGIN_ADMINS.items():
         model,
         type(
             base.__name__,
-            (AdministratorsOnlyMixin, RussianTitlesMixin, base),
-            {"accusative": name, "__module__": __name__},
+            (PermissionRequiredMixin, RussianTitlesMixin, base),
+            {"accusative": name, "required_permission": "auth.change_user", "__module__": __name__},
         ),
     )
 

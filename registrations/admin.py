@@ -7,7 +7,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.urls import path
 
-from core.admin import DropdownFilter, RussianTitlesMixin
+from core.admin import DropdownFilter, PermissionRequiredMixin, RussianTitlesMixin
 from core.cache import new_generation
 from seminars.models import Seminar
 
@@ -40,7 +40,7 @@ class AttendanceForm(forms.Form):
 # No audit history for registrations: a kept version would outlive the removal of the
 # personal data (purge_participants, a cancelled registration).
 @admin.register(Registration)
-class RegistrationAdmin(RussianTitlesMixin, admin.ModelAdmin):
+class RegistrationAdmin(PermissionRequiredMixin, RussianTitlesMixin, admin.ModelAdmin):
     accusative = "регистрацию"
     list_display = [
         "full_name",
@@ -82,20 +82,7 @@ class RegistrationAdmin(RussianTitlesMixin, admin.ModelAdmin):
     date_hierarchy = "created"
 
     # Personal data of participants: only with the permission «Участники».
-    def has_participants(self, request):
-        return request.user.is_active and request.user.has_perm(PARTICIPANTS)
-
-    def has_module_permission(self, request):
-        return self.has_participants(request) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_participants(request) and super().has_view_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_participants(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_participants(request) and super().has_delete_permission(request, obj)
+    required_permission = PARTICIPANTS
 
     def has_add_permission(self, request):
         # Participants register themselves, agreeing to the processing of their data.
