@@ -21,8 +21,7 @@ RETRY_AFTER_SECONDS = 30
 
 def _page(template, status, title, **context):
     context = {"page_title": title, **site_urls(None), **context}
-    html = loader.render_to_string(template, context)
-    return HttpResponse(html, status=status)
+    return HttpResponse(loader.render_to_string(template, context), status=status)
 
 
 @requires_csrf_token

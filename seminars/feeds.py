@@ -173,8 +173,7 @@ def _calendar(request, name, seminars):
 
 
 def upcoming():
-    today = timezone.localdate()
-    return Seminar.objects.not_over(today).order_by("start_date", "pk")
+    return Seminar.objects.not_over(timezone.localdate()).order_by("start_date", "pk")
 
 
 def upcoming_ics(request):

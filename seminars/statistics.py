@@ -246,9 +246,9 @@ def _home_region(seminars):
 
 
 def _districts(seminars, home_region):
-    title = "Муниципальные районы и округа"
+    title, headers = "Муниципальные районы и округа", ["Район или округ", "Докладов", "Участие"]
     if home_region is None:
-        return Table("districts", title, ["Район или округ", "Докладов", "Участие"])
+        return Table("districts", title, headers)
     districts = (
         Locality.objects.filter(region=home_region, kind__in=DISTRICT_KINDS)
         .annotate(
@@ -264,7 +264,7 @@ def _districts(seminars, home_region):
     return Table(
         "districts",
         f"{title}: {home_region.name}",
-        ["Район или округ", "Докладов", "Участие"],
+        headers,
         [
             [district.name, district.talks, "да" if district.took_part else "нет"]
             for district in districts
