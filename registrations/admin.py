@@ -18,9 +18,24 @@ PARTICIPANTS = "registrations.participants"
 
 
 class RelatedOnlyDropdownFilter(admin.RelatedOnlyFieldListFilter):
-    """Only the libraries (or seminars) that registrations name, as one dropdown."""
+    """Only the seminars (or libraries) that registrations name, as one dropdown."""
 
     template = DropdownFilter.template
+    related = ()  # what each choice's label reads of other rows
+
+    def field_choices(self, field, request, model_admin):
+        # Django's, with `related` joined: a branch's name carries its parents'.
+        named = model_admin.get_queryset(request).values(f"{self.field_path}__pk")
+        choices = field.related_model._default_manager.filter(pk__in=named)
+        if self.related:
+            choices = choices.select_related(*self.related)
+        if ordering := self.field_admin_ordering(field, request, model_admin):
+            choices = choices.order_by(*ordering)
+        return [(choice.pk, str(choice)) for choice in choices]
+
+
+class LibraryDropdownFilter(RelatedOnlyDropdownFilter):
+    related = ("parent__parent",)
 
 
 class AttendanceForm(forms.Form):
@@ -59,7 +74,7 @@ class RegistrationAdmin(PermissionRequiredMixin, RussianTitlesMixin, admin.Model
         "participation",
         "region__federal_district",
         ("region", DropdownFilter),
-        ("library", RelatedOnlyDropdownFilter),
+        ("library", LibraryDropdownFilter),
     ]
     list_select_related = ["seminar", "region", "library__parent__parent"]
     search_fields = ["last_name", "first_name", "email", "library_text", "locality", "position"]
@@ -98,11 +113,6 @@ class RegistrationAdmin(PermissionRequiredMixin, RussianTitlesMixin, admin.Model
     @admin.display(description="библиотека")
     def library_name(self, registration):
         return registration.library_name
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The counts on public pages follow attendance and status.
-        transaction.on_commit(new_generation)
 
     @admin.action(description="Отметить присутствие", permissions=["change"])
     def mark_attended(self, request, queryset):

@@ -41,8 +41,9 @@ def _send(due, send, stamp):
     for registration in due.select_related("seminar__organizer__parent__parent"):
         with transaction.atomic():
             send(registration)
-            setattr(registration, stamp, timezone.now())
-            registration.save(update_fields=[stamp])
+            # An update, not a save: no public page shows the stamp, so the archive's cached
+            # pages and figures (renewed on every save of a registration) stay.
+            Registration.objects.filter(pk=registration.pk).update(**{stamp: timezone.now()})
         sent += 1
     return sent
 

@@ -110,10 +110,13 @@ def _participating_localities(seminars):
     return _participating(seminars, "locality", Seminar.localities.through)
 
 
-def _totals(period):
+def _counted(seminars):
+    return [count(seminars) for count in counters]
+
+
+def _totals(period, counted):
     seminars = period.seminars()
     speakers = TalkSpeaker.objects.filter(talk__seminar__in=seminars)
-    counted = [count(seminars) for count in counters]
     totals = seminars.aggregate(
         seminars=Count("pk"),
         participants=Sum(
@@ -145,8 +148,10 @@ SUMMARY_LABELS = {
 }
 
 
-def _summary(period):
-    current, previous = _totals(period), _totals(period.previous)
+def _summary(period, counted):
+    """`counted`: the counters' answers for `period`, which the report's own tables show too."""
+    current = _totals(period, counted)
+    previous = _totals(period.previous, _counted(period.previous.seminars()))
     return Table(
         "summary",
         "Итоги",
@@ -333,6 +338,7 @@ def compute(start, end=None):
     seminars = period.seminars()
     taking_part = _participating_regions(seminars)
     home_region = _home_region(seminars)
+    counted = _counted(seminars)
     regions = Region.objects.order_by("sort_key")
     # A range also gets a row per year; a single year would repeat the summary.
     by_year = [_by_year(period, seminars)] if period.end > period.start else []
@@ -340,7 +346,7 @@ def compute(start, end=None):
         period=period,
         home_region=home_region,
         tables=[
-            _summary(period),
+            _summary(period, counted),
             *by_year,
             _by_choice(seminars, "kind", "kinds", "Мероприятия по видам", "Вид"),
             _by_choice(seminars, "format", "formats", "Мероприятия по формату", "Формат"),
@@ -349,7 +355,7 @@ def compute(start, end=None):
             _top_libraries(seminars),
             _federal_districts(taking_part),
             _districts(seminars, home_region),
-            *(table for count in counters for table in count(seminars).tables),
+            *(table for each in counted for table in each.tables),
         ],
         regions_taking_part=list(regions.filter(taking_part).values_list("name", flat=True)),
         regions_not_taking_part=list(regions.exclude(taking_part).values_list("name", flat=True)),

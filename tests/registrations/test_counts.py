@@ -103,3 +103,27 @@ def test_the_registration_page_and_the_admin_list_ask_a_fixed_number_of_queries(
     more_people(upcoming, people[0], 50)
 
     assert (queries(client, page), queries(admin_client, changelist)) == few
+
+
+def test_the_admin_list_names_branch_libraries_without_a_query_each(admin_client, upcoming):
+    """The library filter's choices read each branch's parents in the same query."""
+    from django.utils import timezone
+
+    from tests import factories
+
+    changelist = "/admin/registrations/registration/"
+    head = factories.library("Центральная библиотека")
+
+    def register(n):
+        branch = factories.library(f"Филиал № {n}", parent=head)
+        Registration.objects.create(
+            seminar=upcoming, last_name="Петрова", first_name="Анна", email=f"b{n}@example.ru",
+            library=branch, consent_at=timezone.now(),
+        )  # fmt: skip
+
+    register(0)
+    few = queries(admin_client, changelist)
+    for n in range(1, 6):
+        register(n)
+
+    assert queries(admin_client, changelist) == few
