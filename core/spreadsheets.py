@@ -8,8 +8,15 @@ Excel would; XLSX stores it as text marked with the same apostrophe (`quotePrefi
 shows the value unchanged.
 """
 
-from openpyxl.cell import WriteOnlyCell
+import csv
 
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,3 +42,31 @@ def xlsx_cell(sheet, value, font=None):
 
 def xlsx_row(sheet, values, font=None):
     return [xlsx_cell(sheet, value, font) for value in values]
+
+
+def spreadsheet_response(fmt, filename, title, header, rows, widths=()):
+    """`rows` under `header` as a download: `fmt` "csv" or "xlsx" (a sheet named `title` with
+    column `widths`)."""
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        # The byte order mark makes Excel read the file as UTF-8, not as cp1251.
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows([neutralise(value) for value in row] for row in rows)
+    else:
+        response = HttpResponse(content_type=XLSX)
+        # Built in memory (about 20 MB at 10,000 talks): a write-only sheet is streamed before
+        # its size is known and has no <dimension>, so readers cannot size it.
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = title
+        sheet.freeze_panes = "A2"
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.append(xlsx_row(sheet, header, font=Font(bold=True)))
+        for row in rows:
+            sheet.append(xlsx_row(sheet, row))
+        workbook.save(response)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

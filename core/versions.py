@@ -12,6 +12,7 @@ named in a message of its own instead of Django's bare «Пожалуйста, �
 """
 
 from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.template.defaultfilters import truncatechars
@@ -87,9 +88,7 @@ def conflict_message(record, opened):
     when = date_format(timezone.localtime(later[-1].history_date), "j E Y г. в H:i")
     changes = []
     if base is not None:
-        for change in later[-1].diff_against(base).changes:
-            if change.field == "version":
-                continue
+        for change in later[-1].diff_against(base, excluded_fields=["version"]).changes:
             field = record._meta.get_field(change.field)
             if field.many_to_many:
                 changes.append(f"«{field.verbose_name}»")
@@ -162,16 +161,7 @@ class VersionWidgetMixin:
         fieldsets = super().get_fieldsets(request, obj)
         if not issubclass(self.model, Versioned):
             return fieldsets
-        named = [name for _, options in fieldsets for name in flatten(options["fields"])]
-        if "version" in named:
+        if "version" in flatten_fieldsets(fieldsets):
             return fieldsets
         *rest, (title, options) = fieldsets
         return [*rest, (title, {**options, "fields": [*options["fields"], "version"]})]
-
-
-def flatten(fields):
-    for field in fields:
-        if isinstance(field, list | tuple):
-            yield from field
-        else:
-            yield field

@@ -1,14 +1,9 @@
 """Lists of participants for staff, as CSV (UTF-8 with BOM, for Excel) and XLSX."""
 
-import csv
-
-from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
-from core.spreadsheets import neutralise, xlsx_row
+from core.spreadsheets import spreadsheet_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = [
     "Семинар",
     "Фамилия",
@@ -53,19 +48,4 @@ def export(registrations, fmt):
     rows = (
         row(r) for r in registrations.select_related("seminar", "library__parent__parent", "region")
     )
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(COLUMNS)
-        writer.writerows([neutralise(value) for value in values] for values in rows)
-    else:
-        response = HttpResponse(content_type=XLSX)
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Участники")
-        sheet.append(xlsx_row(sheet, COLUMNS))
-        for values in rows:
-            sheet.append(xlsx_row(sheet, values))
-        workbook.save(response)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return spreadsheet_response(fmt, filename, "Участники", COLUMNS, rows)

@@ -1,11 +1,9 @@
-import csv
 import functools
 
 from django.db.models import Count, Prefetch
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
 )
@@ -13,8 +11,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from core import downloads
 from core.cache import figure, query_parameters
@@ -27,7 +23,7 @@ from core.lists import (
     query_dict,
     suggest_response,
 )
-from core.spreadsheets import neutralise, xlsx_row
+from core.spreadsheets import XLSX, spreadsheet_response
 from libraries.cartogram import region_map
 from libraries.models import Library, Region
 
@@ -41,7 +37,6 @@ from .templatetags.russian import date_range
 
 TALKS_PER_PAGE = 20
 SEMINARS_PER_PAGE = 20
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def archive_statistics():
@@ -326,33 +321,8 @@ def talk_export(request, fmt):
         )
     rows = export_rows(request, filterset.sorted_qs[:EXPORT_MAX_ROWS])
     filename = f"doklady-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        # The byte order mark makes Excel read the file as UTF-8, not as cp1251.
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(EXPORT_COLUMNS)
-        writer.writerows([neutralise(value) for value in row] for row in rows)
-    else:
-        response = HttpResponse(content_type=XLSX)
-        write_xlsx(response, rows)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def write_xlsx(response, rows):
-    # The sheet is built in memory (about 20 MB at EXPORT_MAX_ROWS): a write-only sheet is
-    # streamed before its size is known and has no <dimension>, so readers cannot size it.
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Доклады"
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (22, 40, 5, 60, 50, 50, 25, 40), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append(xlsx_row(sheet, EXPORT_COLUMNS, font=Font(bold=True)))
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
-    workbook.save(response)
+    widths = (22, 40, 5, 60, 50, 50, 25, 40)
+    return spreadsheet_response(fmt, filename, "Доклады", EXPORT_COLUMNS, rows, widths)
 
 
 def seminar_suggest(request):
