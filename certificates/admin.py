@@ -13,10 +13,11 @@ from django.utils.html import format_html
 from core.admin import ArchiveAdmin, RussianTitlesMixin
 from seminars.models import Seminar
 
-from .issue import due, ensure_pdf, reissue, revoke
+from .issue import due, reissue, revoke
 from .models import Certificate, CertificateTemplate, Job, Kind
 from .names import dative
 from .tasks import start
+from .views import pdf_response
 
 PARTICIPANTS_PERMISSION = "registrations.participants"
 
@@ -254,12 +255,7 @@ class CertificateAdmin(ArchiveAdmin):
         certificate = self.certificate_or_404(request, object_id)
         if certificate.is_forgotten:
             raise Http404("Данные владельца удалены.")
-        return FileResponse(
-            ensure_pdf(certificate).open("rb"),
-            as_attachment=True,
-            filename=certificate.filename,
-            content_type="application/pdf",
-        )
+        return pdf_response(certificate)
 
     def reason_view(self, request, object_id, reissuing):
         if not self.has_change_permission(request):

@@ -16,17 +16,8 @@ from . import pdf
 from .models import PLACEHOLDER_RX, Certificate, CertificateTemplate, Kind
 from .names import dative
 
-# «межрегионального семинара»: the seminar's scope and kind in the genitive, by the kind's gender.
-KIND_GENITIVE = {
-    Seminar.Kind.SEMINAR: ("семинара", "m"),
-    Seminar.Kind.WEBINAR: ("вебинара", "m"),
-    Seminar.Kind.CONFERENCE: ("конференции", "f"),
-    Seminar.Kind.ROUND_TABLE: ("круглого стола", "m"),
-    Seminar.Kind.MASTER_CLASS: ("мастер-класса", "m"),
-    Seminar.Kind.SCHOOL: ("школы", "f"),
-    Seminar.Kind.FORUM: ("форума", "m"),
-    Seminar.Kind.OTHER: ("мероприятия", "n"),
-}
+# «межрегионального семинара»: the scope agrees with the kind's gender.
+FEMININE = {Seminar.Kind.CONFERENCE, Seminar.Kind.SCHOOL}
 SCOPE_GENITIVE = {
     Seminar.Scope.MUNICIPAL: "муниципальн",
     Seminar.Scope.REGIONAL: "региональн",
@@ -38,22 +29,17 @@ SCOPE_GENITIVE = {
 
 def event_genitive(seminar):
     """«межрегионального семинара», «всероссийской конференции»."""
-    noun, gender = KIND_GENITIVE[seminar.kind]
-    stem = SCOPE_GENITIVE[seminar.scope]
-    return f"{stem}{'ой' if gender == 'f' else 'ого'} {noun}"
+    ending = "ой" if seminar.kind in FEMININE else "ого"
+    return f"{SCOPE_GENITIVE[seminar.scope]}{ending} {seminar.kind_genitive}"
 
 
 def hours_phrase(hours):
     """«в объёме 4 академических часов»: genitive after «в объёме», singular for 1, 21, 31…"""
     if not hours:
         return ""
-    adjective, noun = (
-        ("академического", "часа")
-        if plural_form(hours, "1,2,5") == "1"
-        else ("академических", "часов")
-    )
+    words = plural_form(hours, "академического часа,академических часов,академических часов")
     # No line break between the number and its words.
-    return f"в объёме {hours}\u00a0{adjective} {noun}"
+    return f"в объёме {hours}\u00a0{words}"
 
 
 def inner(title):

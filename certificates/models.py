@@ -11,7 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.uploads import SafeImageField
-from people.models import Person
+from people.models import Person, full_name, short_name
 from seminars.models import Seminar
 
 
@@ -184,6 +184,15 @@ class CertificateQuerySet(models.QuerySet):
         """Valid certificates whose holder's name is still kept: those that can be printed."""
         return self.valid().exclude(last_name="")
 
+    def printable(self, seminar, kinds):
+        """A seminar's certificates of `kinds` that can be printed, in the order of a ZIP."""
+        return (
+            self.with_holder()
+            .filter(seminar=seminar, kind__in=kinds)
+            .select_related("seminar")
+            .order_by("kind", "last_name", "first_name", "id")
+        )
+
 
 class Certificate(models.Model):
     """An issued certificate. What it says is kept as printed, so the PDF can be drawn again
@@ -295,7 +304,7 @@ class Certificate(models.Model):
 
     @property
     def full_name(self):
-        return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
+        return full_name(self.last_name, self.first_name, self.patronymic)
 
     @property
     def path(self):
@@ -315,8 +324,8 @@ class Certificate(models.Model):
     @property
     def filename(self):
         """The name a downloaded file gets: «Сертификат 4827-9350-1623 Иванова М. П.pdf»."""
-        initials = "".join(f" {p[0]}." for p in (self.first_name, self.patronymic) if p)
-        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", f"{self.last_name}{initials}").strip()
+        name = short_name(self.last_name, self.first_name, self.patronymic)
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "", name).strip()
         # «Иванова М. П.» ends with a dot already.
         return f"Сертификат {self.number} {name}" + ("pdf" if name.endswith(".") else ".pdf")
 

@@ -168,12 +168,7 @@ def finish_issue(job_id):
 
 
 def certificates_of(job):
-    return (
-        Certificate.objects.with_holder()
-        .filter(seminar=job.seminar, kind__in=job.kind_list)
-        .select_related("seminar")
-        .order_by("kind", "last_name", "first_name", "id")
-    )
+    return Certificate.objects.printable(job.seminar, job.kind_list)
 
 
 def build_zip(job, progress):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from people.models import short_name
 
 from .issue import ensure_pdf
-from .models import Certificate, Kind, download_key
+from .models import Certificate, download_key
 
 NUMBER_RX = re.compile(r"\d{4}-\d{4}-\d{4}")
 
@@ -50,7 +50,6 @@ def verify(request, number):
         if person is not None and person.is_public and seminar.is_published
         else "",
         "seminar_url": seminar.get_absolute_url() if seminar.is_published else "",
-        "kind": dict(Kind.choices)[certificate.kind],
         "public_pdf": is_public_pdf(certificate),
     }
     return render(request, "certificates/verify.html", context)
@@ -72,11 +71,16 @@ def download(request, number):
     )
     if not allowed or certificate.is_forgotten:
         raise Http404("Сертификат не найден.")
-    response = FileResponse(
+    response = pdf_response(certificate)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def pdf_response(certificate):
+    """The certificate's PDF as a download named after its number and holder."""
+    return FileResponse(
         ensure_pdf(certificate).open("rb"),
         as_attachment=True,
         filename=certificate.filename,
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

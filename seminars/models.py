@@ -251,6 +251,11 @@ class Seminar(Versioned):
     def get_absolute_url(self):
         return reverse("seminars:seminar_detail", args=[self.start_date.year, self.slug])
 
+    @property
+    def kind_genitive(self):
+        """«по итогам проведения семинара / конференции / круглого стола»."""
+        return KIND_GENITIVE.get(self.kind, "мероприятия")
+
     def clean(self):
         super().clean()
         if (
@@ -261,6 +266,17 @@ class Seminar(Versioned):
             raise ValidationError(
                 {"organizer_department": "Этот отдел относится к другой библиотеке."}
             )
+
+
+KIND_GENITIVE = {
+    Seminar.Kind.SEMINAR: "семинара",
+    Seminar.Kind.WEBINAR: "вебинара",
+    Seminar.Kind.CONFERENCE: "конференции",
+    Seminar.Kind.ROUND_TABLE: "круглого стола",
+    Seminar.Kind.MASTER_CLASS: "мастер-класса",
+    Seminar.Kind.SCHOOL: "школы",
+    Seminar.Kind.FORUM: "форума",
+}
 
 
 class FormerAddress(models.Model):

@@ -198,24 +198,11 @@ def seminar_detail(request, year, slug):
     return render(request, "seminars/seminar_detail.html", context)
 
 
-# «по итогам проведения семинара / конференции / круглого стола»
-KIND_GENITIVE = {
-    Seminar.Kind.SEMINAR: "семинара",
-    Seminar.Kind.WEBINAR: "вебинара",
-    Seminar.Kind.CONFERENCE: "конференции",
-    Seminar.Kind.ROUND_TABLE: "круглого стола",
-    Seminar.Kind.MASTER_CLASS: "мастер-класса",
-    Seminar.Kind.SCHOOL: "школы",
-    Seminar.Kind.FORUM: "форума",
-}
-
-
 @query_parameters()
 @follows_former_address
 def resolution_print(request, year, slug):
     seminar = get_seminar(request, year, slug)
     context = {
-        "kind_genitive": KIND_GENITIVE.get(seminar.kind, "мероприятия"),
         "page_title": f"Резолюция: {seminar.title}",
         "page_description": f"Резолюция по итогам семинара «{seminar.title}».",
         "seminar": seminar,

@@ -49,12 +49,7 @@ class Command(BaseCommand):
             issued += 1
 
         written = 0
-        certificates = (
-            Certificate.objects.with_holder()
-            .filter(seminar=seminar, kind__in=kinds)
-            .select_related("seminar")
-            .order_by("kind", "last_name", "first_name", "id")
-        )
+        certificates = Certificate.objects.printable(seminar, kinds)
         for certificate in certificates.iterator(chunk_size=200):
             shutil.copyfile(ensure_pdf(certificate), output / certificate.filename)
             written += 1
