@@ -63,13 +63,17 @@ def deleted_parts(model, field, parent):
     last = {}
     for version in versions:
         last.setdefault(version.id, version)
-    return [
+    deleted = [
         version
         for version in last.values()
-        if version.history_type == "-"
-        and version.history_change_reason in DELETED_WITH.values()
-        and not model.objects.filter(pk=version.id).exists()
+        if version.history_type == "-" and version.history_change_reason in DELETED_WITH.values()
     ]
+    present = set(
+        model.objects.filter(pk__in=[version.id for version in deleted]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [version for version in deleted if version.id not in present]
 
 
 def references_exist(obj):
