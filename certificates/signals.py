@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from core.cache import new_generation
+
 NAMELESS = {"last_name": "", "first_name": "", "patronymic": "", "name_dative": "", "email": ""}
 
 
@@ -10,6 +12,8 @@ def delete_file(sender, instance, **kwargs):
     along once the deletion is committed; a participant's name leaves its history too."""
     path = instance.path
     transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    # Its verification page and its speaker's page are cached.
+    transaction.on_commit(new_generation)
     if instance.registration_id:
         sender.history.filter(id=instance.pk).update(**NAMELESS)
 

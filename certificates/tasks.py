@@ -21,6 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from core.cache import new_generation
+
 from .issue import Composer, Recipient, due, ensure_pdf, issue, mail_for
 from .models import Certificate, Job
 
@@ -165,6 +167,8 @@ def finish_issue(job_id):
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
+    # Speakers' pages list their certificates: once per job, not per certificate issued.
+    new_generation()
 
 
 def certificates_of(job):

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from certificates.models import Certificate, Job, Kind
@@ -197,3 +198,18 @@ def test_editors_do_not_download_participants_pdfs_either(
     assert response.status_code == 200
     # Reading the file to its end closes it (the test client's wrapper).
     b"".join(response.streaming_content)
+
+
+def test_a_speakers_cached_page_lists_the_certificate_once_issued(
+    demo_seminar, staff_client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    visitor = Client()  # staff_client has a session: its pages are never cached
+    speaker = demo_seminar.talks.first().speakers.filter(person__consent="given").first().person
+    assert "Сертификат" not in visitor.get(speaker.get_absolute_url()).content.decode()
+
+    run(staff_client, demo_seminar, "issue", django_capture_on_commit_callbacks)
+
+    certificate = Certificate.objects.get(person=speaker, seminar=demo_seminar)
+    page = visitor.get(speaker.get_absolute_url()).content.decode()
+    assert certificate.get_absolute_url() in page

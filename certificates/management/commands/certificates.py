@@ -12,6 +12,7 @@ from django.db import IntegrityError
 
 from certificates.issue import Composer, due, ensure_pdf, issue
 from certificates.models import Certificate, Kind
+from core.cache import new_generation
 from seminars.models import Seminar
 from seminars.templatetags.russian import plural
 
@@ -47,6 +48,8 @@ class Command(BaseCommand):
             except IntegrityError:
                 continue  # issued meanwhile by the background worker
             issued += 1
+        if issued:
+            new_generation()  # speakers' pages list their certificates
 
         written = 0
         certificates = Certificate.objects.printable(seminar, kinds)
