@@ -126,7 +126,8 @@ def follows_former_address(view):
         except Http404:
             moved = None
             if YEAR_MIN <= year <= YEAR_MAX:
-                moved = FormerAddress.objects.filter(year=year, slug=slug).first()
+                addresses = FormerAddress.objects.select_related("seminar")
+                moved = addresses.filter(year=year, slug=slug).first()
             seminar = moved.seminar if moved else None
             if seminar is None or not (seminar.is_published or request.user.is_staff):
                 raise
