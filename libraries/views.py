@@ -168,7 +168,10 @@ def region_detail(request, slug):
         "talks": talk_cards(
             Talk.objects.published().in_regions([region]).newest_first()[:DETAIL_ROWS]
         ),
-        "seminars": Seminar.objects.published().in_region(region).for_cards()[:DETAIL_ROWS],
+        # The keys first, from the index alone (it carries the organiser); the cards by key.
+        "seminars": Seminar.objects.filter(
+            pk__in=Seminar.objects.published().in_region(region).values("pk")[:DETAIL_ROWS]
+        ).for_cards(),
         # A preview like the talks and seminars beside it; the library list has them all.
         "libraries": head_libraries().filter(region=region)[:DETAIL_ROWS],
     }
