@@ -12,6 +12,7 @@ from libraries.models import Library, Region
 from people.models import Person
 from seminars import feeds
 from seminars.models import Seminar, Talk, TalkSpeaker
+from tests import factories
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
 
@@ -309,3 +310,30 @@ def test_pages_link_to_their_feeds_and_calendars(client, seminars):
     assert '<a href="/calendar/upcoming.ics">Календарь ближайших семинаров</a>' in home
     assert '<a href="/statistics/">Статистика</a>' in home
     assert '<a href="/api/">API</a>' in home
+
+
+def test_a_region_feed_keeps_the_latest_of_all_three_sources(client, db):
+    """Organised in the region, listed as a participant, with a speaker from it: more of each than
+    the feed holds; the latest are mostly of one source. The feed lists the latest of them all."""
+    kamchatka, moscow = factories.region("41"), factories.region("77")
+    at_home = factories.library("Краевая библиотека", code="41")
+    elsewhere = factories.library("Столичная библиотека", code="77")
+    guest = factories.person("Гостева")
+    latest = feeds.LATEST
+    # Newest first: organiser, participant, speaker; each source has one more than the feed.
+    sources = (
+        [0] * (latest - 5) + [1] * 3 + [2] * 2 + [0] * 6 + [1] * (latest - 2) + [2] * (latest - 1)
+    )
+    newest = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+    for number, source in enumerate(sources):
+        seminar = factories.seminar(f"Семинар {number}", at_home if source == 0 else elsewhere)
+        if source == 1:
+            seminar.regions.add(kamchatka, moscow)
+        if source == 2:
+            talk = Talk.objects.create(seminar=seminar, order=1, title="Доклад")
+            TalkSpeaker.objects.create(talk=talk, person=guest, library=at_home)
+        published_at = newest - datetime.timedelta(hours=number)
+        Seminar.objects.filter(pk=seminar.pk).update(published_at=published_at)
+
+    entries = parse_feed(client, "/feeds/regions/kamchatskii-krai.rss").entries
+    assert [entry.title for entry in entries] == [f"Семинар {n}" for n in range(latest)]
