@@ -1,6 +1,6 @@
 from urllib.parse import quote
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
@@ -15,7 +15,7 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from core import downloads
 from core.cache import figure, query_parameters
-from core.lists import ListPaginator, filter_items, query_dict
+from core.lists import ListPaginator, count_of, filter_items, query_dict
 from libraries.models import Library, Region
 from seminars.filters import SeminarFilter, TalkFilter
 from seminars.models import Seminar, Talk, Topic, published_speakers
@@ -137,9 +137,8 @@ class SeminarViewSet(ReadOnlyViewSet):
             Seminar.objects.published()
             .select_related("organizer__parent")
             .prefetch_related("regions")
-            .annotate(talks_count=Count("talks"))
-            # Meta.ordering does not apply to aggregate queries.
-            .order_by("-start_date", "-id")
+            # Counted for the page's rows only (a grouped Count joined every talk of the filter).
+            .annotate(talks_count=count_of(Talk, "seminar"))
         )
         if self.action == "retrieve":
             seminars = seminars.prefetch_related(

@@ -399,6 +399,8 @@ def find_pages():
         ("library with branches", absolute(library)),
         ("region", absolute(region)),
         ("search", url("seminars:search", query=f"?q={quote(TEXT)}")),
+        ("API: seminars", url("api:seminar-list")),
+        ("API: talks by region", url("api:talk-list", query=region_query)),
     ]
     return [(name, path) for name, path in pages if path], seminar
 

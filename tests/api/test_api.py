@@ -10,6 +10,7 @@ from jsonschema import Draft202012Validator
 
 from people.models import Person
 from seminars.models import Talk
+from tests import factories
 
 
 def strict(schema):
@@ -405,3 +406,16 @@ def test_schema_file_name_is_rfc_6266(client):
         "Content-Disposition"
     ]
     assert json_value.startswith('inline; filename="metodkopilka-openapi.json"; ')
+
+
+def test_seminar_list_counts_each_seminars_talks(client, db):
+    busy = factories.seminar("Семинар с докладами", start=datetime.date(2023, 5, 1))
+    factories.talks(3, of_seminar=busy)
+    factories.seminar("Семинар без докладов", start=datetime.date(2022, 5, 1))
+
+    results = client.get("/api/seminars/").json()["results"]
+
+    assert [(r["title"], r["talks_count"]) for r in results] == [
+        ("Семинар с докладами", 3),
+        ("Семинар без докладов", 0),
+    ]
