@@ -101,6 +101,11 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def choice_counts(choices, counts):
+    """Every choice as a facet option, with its count (0 when nothing has it)."""
+    return [{"value": v, "label": label, "count": counts.get(v, 0)} for v, label in choices]
+
+
 def suggest_input(url_name, placeholder):
     """A text box that static/js/suggest.js turns into as-you-type suggestions."""
     return forms.TextInput(
@@ -193,18 +198,17 @@ class TalkFilter(django_filters.FilterSet):
     def with_roles(self, queryset, condition):
         return queryset.filter(pk__in=TalkSpeaker.objects.filter(condition).values("talk"))
 
+    # django-filter calls these methods only with a value, but an empty choice of records
+    # (`SlugsFilter`) is an empty queryset, which it does not count as empty.
+
     def filter_region(self, queryset, name, value):
         return queryset.in_regions(value) if value else queryset
 
     def filter_district(self, queryset, name, value):
-        if not value:
-            return queryset
         return queryset.in_regions(Region.objects.filter(federal_district__in=value))
 
     def filter_library(self, queryset, name, value):
         """The library, its branches (two levels down) and its departments."""
-        if value is None:
-            return queryset
         return self.with_roles(
             queryset,
             Q(library__in=value)
@@ -214,13 +218,9 @@ class TalkFilter(django_filters.FilterSet):
         )
 
     def filter_speaker(self, queryset, name, value):
-        if value is None:
-            return queryset
         return self.with_roles(queryset, Q(person__in=value))
 
     def filter_seminar(self, queryset, name, value):
-        if value is None:
-            return queryset
         return queryset.filter(seminar__in=value)
 
     def filter_topic(self, queryset, name, value):
@@ -310,18 +310,9 @@ class TalkFilter(django_filters.FilterSet):
                 }
                 for row in regions
             ],
-            "district": [
-                {"value": value, "label": label, "count": districts.get(value, 0)}
-                for value, label in FederalDistrict.choices
-            ],
-            "kind": [
-                {"value": value, "label": label, "count": kinds.get(value, 0)}
-                for value, label in Seminar.Kind.choices
-            ],
-            "format": [
-                {"value": value, "label": label, "count": formats.get(value, 0)}
-                for value, label in Seminar.Format.choices
-            ],
+            "district": choice_counts(FederalDistrict.choices, districts),
+            "kind": choice_counts(Seminar.Kind.choices, kinds),
+            "format": choice_counts(Seminar.Format.choices, formats),
             "year": [{"value": year, "count": count} for year, count in years],
             "topic": [
                 {"value": row["topic__slug"], "label": row["topic__name"], "count": row["count"]}
