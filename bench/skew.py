@@ -23,7 +23,7 @@ REGION = "kaluzhskaia-oblast"
 SMALL = "malaia-oblast"
 
 
-def pages(slug):
+def region_paths(slug):
     text = quote(TEXT)
     return [
         f"/regions/{slug}/",
@@ -71,7 +71,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE libraries_library")
             cursor.execute("SET LOCAL statement_timeout = 3000")
-        for path in pages(region.slug):
+        for path in region_paths(region.slug):
             print(f"{timed(client, path, args.repeat):>10}  {path}", flush=True)
         transaction.set_rollback(True)
 
